@@ -1,0 +1,249 @@
+// Package payload reads developer-identity payloads (v2 JSON, legacy JSON, CSV, JSON Lines)
+// into a stream of records. Every value keeps its position in the input, so that later stages
+// can point at the exact line and column of a problem.
+//
+// Readers stream: they hand each record to a callback as soon as it is complete and never hold
+// a whole file in memory. Problems that stop a value from being read at all (broken JSON, a bad
+// CSV header, a blank CSV line) are reported as Diags beside the records; everything else is left
+// to the schema and rule stages.
+package payload
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+// Pos locates a point in an input. Line and Col are 1-based; Col counts Unicode code points
+// (characters), not bytes, so that a caret lands under the right character. 0 means unknown.
+type Pos struct {
+	Line int
+	Col  int
+}
+
+func (p Pos) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
+
+// Before reports whether p comes before q in the input.
+func (p Pos) Before(q Pos) bool {
+	if p.Line != q.Line {
+		return p.Line < q.Line
+	}
+	return p.Col < q.Col
+}
+
+// Format is the syntax of an input.
+type Format int
+
+const (
+	FormatUnknown Format = iota
+	FormatJSON
+	FormatCSV
+	FormatJSONL
+)
+
+var formatNames = [...]string{"unknown", "json", "csv", "jsonl"}
+
+func (f Format) String() string {
+	if int(f) < len(formatNames) {
+		return formatNames[f]
+	}
+	return "unknown"
+}
+
+// ParseFormat maps a --input-format value to a Format.
+func ParseFormat(s string) (Format, error) {
+	switch strings.ToLower(s) {
+	case "json":
+		return FormatJSON, nil
+	case "csv":
+		return FormatCSV, nil
+	case "jsonl", "ndjson":
+		return FormatJSONL, nil
+	}
+	return FormatUnknown, fmt.Errorf("unknown input format %q; expected json, csv or jsonl", s)
+}
+
+// Shape is which API body a record belongs to.
+type Shape int
+
+const (
+	// ShapeUnknown: the record's own keys do not tell (a JSON Lines record with neither
+	// integrationId/identity nor applicationType/cloudId, or a non-object).
+	ShapeUnknown Shape = iota
+	// ShapeV2 is {"email", "integrationId", "identity"}: PATCH /v2/developers/identities.
+	ShapeV2
+	// ShapeLegacy is {"email", "applicationType", "cloudId"}: POST /v2/developers/cloud-ids.
+	ShapeLegacy
+)
+
+func (s Shape) String() string {
+	switch s {
+	case ShapeV2:
+		return "v2"
+	case ShapeLegacy:
+		return "legacy"
+	}
+	return "unknown"
+}
+
+// The canonical field names of both record shapes.
+const (
+	FieldEmail           = "email"
+	FieldIntegrationID   = "integrationId"
+	FieldIdentity        = "identity"
+	FieldApplicationType = "applicationType"
+	FieldCloudID         = "cloudId"
+)
+
+// ShapeOfKey returns the shape a canonical field name belongs to (ShapeUnknown for email, which
+// both shapes have, and for names that are not fields at all).
+func ShapeOfKey(name string) Shape {
+	switch name {
+	case FieldIntegrationID, FieldIdentity:
+		return ShapeV2
+	case FieldApplicationType, FieldCloudID:
+		return ShapeLegacy
+	}
+	return ShapeUnknown
+}
+
+// Kind is the JSON type of a value. CSV cells are typed as the JSON would be: an integrationId
+// cell holding an integer is a Number, every other cell a String.
+type Kind uint8
+
+const (
+	KindString Kind = iota
+	KindNumber
+	KindBool
+	KindNull
+	KindObject
+	KindArray
+)
+
+var kindNames = [...]string{"string", "number", "boolean", "null", "object", "array"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "unknown"
+}
+
+// A Field is one key and value of a record.
+type Field struct {
+	// Name is the key as written in a JSON object, or the CSV column's canonical name
+	// (see CanonicalColumn) when it has one, else the header cell as written.
+	Name string
+	// Value is the decoded string for a String, the literal text for a Number, Bool or Null,
+	// and the raw JSON text for an Object or Array.
+	Value string
+	Kind  Kind
+	// Pos is where the value starts (its opening quote, for a JSON string or a quoted cell).
+	Pos Pos
+	// KeyPos is where the key starts; for CSV, the same as Pos.
+	KeyPos Pos
+	// SchemaExempt tells the schema stage to leave this field to a rule that reports it better
+	// (a CSV integrationId that is not an integer: the integration-id rule), so that one fault
+	// gives one finding.
+	SchemaExempt bool
+}
+
+// A Record is one identity mapping as read from the input.
+type Record struct {
+	// Index is the record's 0-based position among the records of its input.
+	Index int
+	// Pos is where the record starts: its '{' in JSON, its first cell in CSV.
+	Pos Pos
+	// End is the position just after the record's last character.
+	End Pos
+	// Kind is KindObject for a JSON object and for every CSV row; anything else is a JSON
+	// array element that is not an object, and has no Fields.
+	Kind Kind
+	// Raw is the JSON text of a non-object element (bounded), for messages.
+	Raw    string
+	Shape  Shape
+	Fields []Field
+
+	// Text is the input text of the lines the record spans, from the start of its first line
+	// through the end of its last line, without the final line break. On a very long line
+	// (minified JSON) it is clipped to the record and a little context around it; TextPos is
+	// the position of Text's first byte. Text is valid only during the callback that receives
+	// the record: readers reuse the buffer.
+	Text    []byte
+	TextPos Pos
+}
+
+// Field returns the first field with the given name.
+func (r *Record) Field(name string) (*Field, bool) {
+	for i := range r.Fields {
+		if r.Fields[i].Name == name {
+			return &r.Fields[i], true
+		}
+	}
+	return nil, false
+}
+
+// String returns the value of the named field when it is a string.
+func (r *Record) String(name string) (string, *Field, bool) {
+	f, ok := r.Field(name)
+	if !ok || f.Kind != KindString {
+		return "", f, false
+	}
+	return f.Value, f, true
+}
+
+// Codes of the problems readers report themselves. They are rule IDs of package validate.
+const (
+	CodeSyntax        = "syntax"
+	CodeSchema        = "schema" // the envelope around the records is wrong
+	CodeCSVHeader     = "csv-header"
+	CodeUnknownColumn = "unknown-column"
+	CodeBlankRow      = "blank-row"
+)
+
+// A Diag is a problem a reader found in the input itself.
+type Diag struct {
+	Code    string
+	Pos     Pos
+	Message string // lower case, no final period; says what to do where it can
+	// Text and TextPos: the input line at Pos, as for Record.Text.
+	Text    []byte
+	TextPos Pos
+}
+
+// Handler receives what a reader finds, in input order.
+type Handler struct {
+	Record func(*Record)
+	Diag   func(Diag)
+}
+
+// Summary is what a reader learned about one input.
+type Summary struct {
+	Format  Format
+	Shape   Shape // ShapeUnknown when records of both shapes (JSON Lines) or none were seen
+	Records int
+}
+
+// Line returns the text of line n from a Text/TextPos pair, and the column of its first byte.
+// ok is false when the line is not in text.
+func Line(text []byte, textPos Pos, n int) (line []byte, col int, ok bool) {
+	if n < textPos.Line {
+		return nil, 0, false
+	}
+	col = textPos.Col
+	for cur := textPos.Line; cur < n; cur++ {
+		i := bytes.IndexByte(text, '\n')
+		if i < 0 {
+			return nil, 0, false
+		}
+		text = text[i+1:]
+		col = 1
+	}
+	if i := bytes.IndexByte(text, '\n'); i >= 0 {
+		text = text[:i]
+	}
+	if len(text) > 0 && text[len(text)-1] == '\r' {
+		text = text[:len(text)-1]
+	}
+	return text, col, true
+}
