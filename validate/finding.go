@@ -1,0 +1,79 @@
+package validate
+
+import (
+	"cmp"
+	"fmt"
+	"strings"
+
+	"github.com/idlint/idlint/payload"
+)
+
+// Severity says how much a finding matters. The zero value is invalid, so that a rule whose
+// severity was forgotten fails CheckRules instead of reporting quietly.
+type Severity int
+
+const (
+	SeverityError   Severity = iota + 1 // fails the run: the upload would be rejected or wrong
+	SeverityWarning                     // likely wrong; fails the run past --max-warnings
+	SeverityInfo                        // worth knowing; never fails the run
+)
+
+func (s Severity) String() string {
+	switch s {
+	case SeverityError:
+		return "error"
+	case SeverityWarning:
+		return "warning"
+	case SeverityInfo:
+		return "info"
+	}
+	return fmt.Sprintf("severity(%d)", int(s))
+}
+
+// ParseSeverity is the inverse of Severity.String.
+func ParseSeverity(s string) (Severity, error) {
+	switch strings.ToLower(s) {
+	case "error":
+		return SeverityError, nil
+	case "warning":
+		return SeverityWarning, nil
+	case "info":
+		return SeverityInfo, nil
+	}
+	return 0, fmt.Errorf("unknown severity %q; expected error, warning or info", s)
+}
+
+// A Finding is one problem at one place in one input.
+type Finding struct {
+	File     string      // the input's display name: its path as given, or "<stdin>"
+	Pos      payload.Pos // where the problem is; Line 0 for the input as a whole
+	Rule     string      // the rule ID, e.g. "duplicate-cloud-id"
+	Severity Severity
+	Message  string // lower case, no final period; says what to do where it can
+	Field    string // the field the finding is about, "" if none
+	Record   int    // the 0-based index of the record in its input, -1 if not about one record
+
+	// Snippet is the source line at Pos (clipped on very long lines) and SnippetCol the
+	// column of its first character, so that a reporter can put a caret under Pos.Col.
+	Snippet    string
+	SnippetCol int
+}
+
+// String is the canonical one-line form, FILE:LINE:COL: SEVERITY: MESSAGE [RULE]; it is also
+// the format of the expected-findings files in testdata.
+func (f Finding) String() string {
+	return fmt.Sprintf("%s:%d:%d: %s: %s [%s]", f.File, f.Pos.Line, f.Pos.Col, f.Severity, f.Message, f.Rule)
+}
+
+// Compare orders findings by file, line, column, rule and message, the order every report
+// uses. fileOrder ranks files (the order inputs were given in); files it does not know sort
+// by name after the known ones.
+func Compare(a, b Finding) int {
+	return cmp.Or(
+		cmp.Compare(a.File, b.File),
+		cmp.Compare(a.Pos.Line, b.Pos.Line),
+		cmp.Compare(a.Pos.Col, b.Pos.Col),
+		cmp.Compare(a.Rule, b.Rule),
+		cmp.Compare(a.Message, b.Message),
+	)
+}

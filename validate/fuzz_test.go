@@ -1,0 +1,56 @@
+package validate_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/idlint/idlint/payload"
+	"github.com/idlint/idlint/validate"
+)
+
+// FuzzCheck runs the whole check — read, schema, rules — on arbitrary bytes in every input
+// format. Invariants: no panic; every finding has a rule, a severity and a position inside the
+// input; the same input gives the same findings. It is seeded with every rule case in testdata.
+func FuzzCheck(f *testing.F) {
+	cases, _ := filepath.Glob(filepath.Join("..", "testdata", "rules", "*", "*"))
+	for _, c := range cases {
+		if filepath.Ext(c) == ".want" {
+			continue
+		}
+		if data, err := os.ReadFile(c); err == nil {
+			f.Add(data, uint8(0))
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte, format uint8) {
+		formats := []payload.Format{payload.FormatUnknown, payload.FormatJSON, payload.FormatCSV, payload.FormatJSONL}
+		in := formats[int(format)%len(formats)]
+		first := check(t, data, in)
+		lines := bytes.Count(data, []byte("\n")) + 1
+		for _, fd := range first {
+			if fd.Rule == "" || fd.Severity == 0 || fd.Message == "" {
+				t.Fatalf("incomplete finding %+v", fd)
+			}
+			if fd.Pos.Line < 1 || fd.Pos.Line > lines || fd.Pos.Col < 1 || fd.Pos.Col > utf8.RuneCount(data)+1 {
+				t.Fatalf("finding outside the input (%d lines): %s", lines, fd)
+			}
+		}
+		if again := check(t, data, in); !slices.Equal(first, again) {
+			t.Fatalf("two runs differ:\n%v\n%v", first, again)
+		}
+	})
+}
+
+func check(t *testing.T, data []byte, format payload.Format) []validate.Finding {
+	e, err := validate.New(validate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Check("fuzz", bytes.NewReader(data), format); err != nil {
+		t.Fatal(err)
+	}
+	return e.Result().Findings
+}

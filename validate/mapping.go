@@ -1,0 +1,84 @@
+package validate
+
+import (
+	"hash/maphash"
+	"strings"
+
+	"github.com/idlint/idlint/payload"
+)
+
+// A mapping is the meaning of one record, normalized the way the set rules compare records:
+// fields trimmed, emails lowercased, identities case-folded where the tool's logins are
+// case-insensitive.
+type mapping struct {
+	email       string // trimmed, as written
+	emailKey    string // lowercased
+	integration string // the applicationType (uppercased) or the integrationId
+	legacy      bool   // integration is an applicationType, not an integrationId
+	identity    string // trimmed, as written
+	identityKey string // case-folded when the integration's logins are case-insensitive
+	foldCase    bool   // the integration's logins are case-insensitive
+}
+
+// system names the integration in messages: "GITHUB" or "integration 1041".
+func (m mapping) system() string {
+	if m.legacy {
+		return m.integration
+	}
+	return "integration " + m.integration
+}
+
+// mappingOf extracts a record's mapping. ok is false when a field is missing, empty or of the
+// wrong type: the schema and the field rules report those, and the set rules skip the record.
+func mappingOf(rec *payload.Record) (m mapping, ok bool) {
+	email, _, ok := rec.String(payload.FieldEmail)
+	if m.email = strings.TrimSpace(email); !ok || m.email == "" {
+		return m, false
+	}
+	m.emailKey = strings.ToLower(m.email)
+
+	idName := payload.FieldIdentity
+	if f, ok := rec.Field(payload.FieldApplicationType); ok && f.Kind == payload.KindString {
+		m.legacy, idName = true, payload.FieldCloudID
+		m.integration = strings.ToUpper(strings.TrimSpace(f.Value))
+	} else if f, ok := rec.Field(payload.FieldIntegrationID); ok && f.Kind == payload.KindNumber {
+		m.integration = f.Value
+	}
+	if m.integration == "" {
+		return m, false
+	}
+
+	id, _, ok := rec.String(idName)
+	if m.identity = strings.TrimSpace(id); !ok || m.identity == "" {
+		return m, false
+	}
+	m.identityKey = m.identity
+	if m.foldCase = m.legacy && caseInsensitiveLogins(m.integration); m.foldCase {
+		m.identityKey = strings.ToLower(m.identity)
+	}
+	return m, true
+}
+
+// seed is fixed for the life of the process: every index of a run must hash alike.
+var seed = maphash.MakeSeed()
+
+// key hashes the mapping's integration with the given parts, with separators so that ("ab",
+// "c") and ("a", "bc") differ. The set rules index records by these 64-bit hashes instead of
+// by strings, so an index costs bytes per record; two different keys share a hash with
+// probability about n²/2⁶⁵ (3·10⁻⁸ for a million records), which would at worst merge two
+// unrelated keys in one message.
+func (m mapping) key(parts ...string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	if m.legacy { // an applicationType and an integrationId never match, however spelt
+		h.WriteByte('t')
+	} else {
+		h.WriteByte('i')
+	}
+	h.WriteString(m.integration)
+	for _, s := range parts {
+		h.WriteByte(0)
+		h.WriteString(s)
+	}
+	return h.Sum64()
+}
