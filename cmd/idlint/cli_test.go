@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runInProcess runs idlint's main logic without a subprocess, for cases the txtar cases
+// cannot express (a terminal, environment variables).
+func runInProcess(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestCompletion(t *testing.T) {
+	for _, shell := range []string{"bash", "zsh", "fish"} {
+		t.Run(shell, func(t *testing.T) {
+			code, out, errs := runInProcess(t, "", "completion", shell)
+			if code != exitOK || !strings.Contains(out, "idlint") {
+				t.Errorf("exit %d, stderr %q, stdout starts %q", code, errs, out[:min(len(out), 80)])
+			}
+		})
+	}
+}
+
+func TestColorAuto(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.csv")
+	if err := os.WriteFile(bad, []byte("email,applicationType,cloudId\njane,GITHUB,janedoe\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	saved := stdoutIsTerminal
+	t.Cleanup(func() { stdoutIsTerminal = saved })
+
+	tests := []struct {
+		name     string
+		terminal bool
+		noColor  string
+		flag     string
+		want     bool
+	}{
+		{name: "terminal", terminal: true, flag: "auto", want: true},
+		{name: "pipe", terminal: false, flag: "auto", want: false},
+		{name: "NO_COLOR on a terminal", terminal: true, noColor: "1", flag: "auto", want: false},
+		{name: "always beats NO_COLOR", terminal: false, noColor: "1", flag: "always", want: true},
+		{name: "never on a terminal", terminal: true, flag: "never", want: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdoutIsTerminal = func(io.Writer) bool { return tt.terminal }
+			t.Setenv("NO_COLOR", tt.noColor)
+			t.Setenv("TERM", "xterm")
+			code, out, _ := runInProcess(t, "", "check", "--color", tt.flag, bad)
+			if code != exitFindings {
+				t.Fatalf("exit %d, want %d", code, exitFindings)
+			}
+			if got := strings.Contains(out, "\x1b["); got != tt.want {
+				t.Errorf("coloured = %v, want %v:\n%s", got, tt.want, out)
+			}
+		})
+	}
+}
+
+func TestBadColorValue(t *testing.T) {
+	code, _, errs := runInProcess(t, "", "check", "--color", "sometimes", "x.csv")
+	if code != exitUsage || !strings.Contains(errs, "--color") {
+		t.Errorf("exit %d, stderr %q; want exit %d naming --color", code, errs, exitUsage)
+	}
+}
+
+// TestUnreadableInput checks that an input that cannot be opened exits 3 while the
+// others are still reported.
+func TestUnreadableInput(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.csv")
+	if err := os.WriteFile(good, []byte("email,applicationType,cloudId\njane.doe@acme.com,GITHUB,janedoe\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A path through a regular file cannot be opened.
+	code, out, errs := runInProcess(t, "", "check", filepath.Join(good, "nested.csv"), good)
+	if code != exitInput {
+		t.Errorf("exit %d, want %d", code, exitInput)
+	}
+	if !strings.Contains(errs, "cannot read") || !strings.Contains(out, "in 1 record (1 file)") {
+		t.Errorf("stdout %q, stderr %q", out, errs)
+	}
+}
