@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Measures idlint end to end on generated files: wall time, rows per second and peak RSS of the
+# whole process, per payload format.
+#
+#   scripts/bench.sh                 # 1,000,000 rows, 1 % defects
+#   ROWS=10000000 scripts/bench.sh   # any size
+#
+# It needs ../shared/bench/gen beside the clone (the generator) and /usr/bin/time (GNU time).
+# Generated files are cached in $BENCH_DIR (default: $TMPDIR/idlint-bench).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+gen=${GEN_DIR:-$here/../shared/bench}
+rows=${ROWS:-1000000}
+defects=${DEFECTS:-0.01}
+out=${BENCH_DIR:-${TMPDIR:-/tmp}/idlint-bench}
+mkdir -p "$out"
+
+if [ ! -f "$gen/gen/main.go" ]; then
+	echo "bench: the generator is not at $gen/gen (set GEN_DIR)" >&2
+	exit 2
+fi
+if [ ! -x /usr/bin/time ]; then
+	echo "bench: needs GNU time at /usr/bin/time (apt-get install time)" >&2
+	exit 2
+fi
+
+(cd "$here" && go build -o "$out/idlint" ./cmd/idlint)
+echo "idlint $(cd "$here" && git describe --always --dirty 2>/dev/null || echo '?'), $(go version | cut -d' ' -f3), $(nproc) cores, $rows rows, $defects defects"
+printf '%-12s %10s %8s %14s %10s %s\n' format size wall rows/s peakRSS findings
+for format in csv-legacy csv-v2 v2-json legacy-json ndjson; do
+	case $format in
+	csv-*) ext=csv ;;
+	ndjson) ext=ndjson ;;
+	*) ext=json ;;
+	esac
+	file="$out/$format-$rows-$defects.$ext"
+	if [ ! -s "$file" ]; then
+		(cd "$gen" && go run ./gen -rows "$rows" -format "$format" -defects "$defects" -seed 1 >"$file")
+	fi
+	cat "$file" >/dev/null # warm the page cache, as the peers were measured
+	set +e
+	/usr/bin/time -f '%e %M' -o "$out/time.txt" "$out/idlint" check --color never "$file" >"$out/report.txt" 2>"$out/stderr.txt"
+	code=$?
+	set -e
+	if [ $code -gt 1 ]; then
+		echo "bench: idlint exited $code on $file:" >&2
+		cat "$out/stderr.txt" >&2
+		exit 1
+	fi
+	read -r wall rss < <(tail -n 1 "$out/time.txt") # GNU time first notes a non-zero exit
+	size=$(du -h "$file" | cut -f1)
+	summary=$(tail -n 1 "$out/report.txt")
+	rate=$(awk -v r="$rows" -v w="$wall" 'BEGIN { if (w > 0) printf "%.0f", r / w; else print "-" }')
+	printf '%-12s %10s %7ss %14s %8dMB %s\n' "$format" "$size" "$wall" "$rate" $((rss / 1024)) "$summary"
+done
