@@ -677,6 +677,9 @@ func (p *parser) parseEnvelope() bool {
 	openPos := p.pos(p.i)
 	p.i++
 	seen := false
+	// single is set when the object is one identity record rather than a body (its first key is
+	// a record field): that is reported once, instead of once per key and again at the end.
+	first, single := true, false
 	c, ok := p.skipWS()
 	if !ok {
 		return p.eofIn("object", openPos)
@@ -711,7 +714,13 @@ func (p *parser) parseEnvelope() bool {
 		}
 		key := string(p.keyBuf)
 		isUsers := key == "integrationUsers"
+		if first && (key == FieldEmail || ShapeOfKey(key) != ShapeUnknown) {
+			single = true
+			p.schemaAt(keyAbs, keyPos, `the payload is a single identity record, not an upload body; wrap it in [ ] for the v2 API or in {"integrationUsers": [ ]} for the legacy one`)
+		}
+		first = false
 		switch {
+		case single:
 		case isUsers && seen:
 			p.schemaAt(keyAbs, keyPos, `"integrationUsers" is repeated; only the first one is read: merge them into one array`)
 		case equalFoldASCII(key, "integrationUsers") && !isUsers:
@@ -748,7 +757,7 @@ func (p *parser) parseEnvelope() bool {
 			}
 			continue
 		case '}':
-			if !seen {
+			if !seen && !single {
 				p.missingUsers()
 			}
 			p.i++

@@ -353,9 +353,16 @@ var jsonCases = []jsonCase{
 		name: "single record object",
 		in:   `{"email":"a","integrationId":1}`,
 		diags: []tDiag{
-			schDiag(1, 2, `unknown top-level field "email"; the legacy body has only "integrationUsers"`),
-			schDiag(1, 14, `unknown top-level field "integrationId"`),
-			schDiag(1, 31, `the object has no "integrationUsers" field`),
+			schDiag(1, 2, `the payload is a single identity record, not an upload body; wrap it in [ ] for the v2 API`),
+		},
+		shape: ShapeLegacy,
+	},
+	{
+		name: "unknown top-level fields",
+		in:   `{"version":2,"integrationUsers":[],"extra":true}`,
+		diags: []tDiag{
+			schDiag(1, 2, `unknown top-level field "version"; the legacy body has only "integrationUsers"`),
+			schDiag(1, 36, `unknown top-level field "extra"`),
 		},
 		shape: ShapeLegacy,
 	},

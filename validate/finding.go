@@ -65,15 +65,14 @@ func (f Finding) String() string {
 	return fmt.Sprintf("%s:%d:%d: %s: %s [%s]", f.File, f.Pos.Line, f.Pos.Col, f.Severity, f.Message, f.Rule)
 }
 
-// Compare orders findings by file, line, column, rule and message, the order every report
-// uses. fileOrder ranks files (the order inputs were given in); files it does not know sort
-// by name after the known ones.
+// Compare orders findings by file, line, column and rule, the order every report uses. It is
+// used with a stable sort, so findings of one rule at one place keep the order they were found
+// in: a header's problem before its consequence, a record's fields in order.
 func Compare(a, b Finding) int {
 	return cmp.Or(
 		cmp.Compare(a.File, b.File),
 		cmp.Compare(a.Pos.Line, b.Pos.Line),
 		cmp.Compare(a.Pos.Col, b.Pos.Col),
 		cmp.Compare(a.Rule, b.Rule),
-		cmp.Compare(a.Message, b.Message),
 	)
 }
