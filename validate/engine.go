@@ -99,7 +99,7 @@ type Result struct {
 func (e *Engine) Result() Result {
 	fs := slices.Clone(e.findings)
 	slices.SortStableFunc(fs, Compare)
-	fs = slices.Compact(fs) // exact repeats, which a reader may give for one fault
+	fs = slices.CompactFunc(fs, Finding.same) // exact repeats, which a reader may give for one fault
 	return Result{Findings: fs, Files: len(e.files), Records: e.records}
 }
 
@@ -225,6 +225,33 @@ type Pass struct {
 
 	account     accountView
 	accountDone bool
+	mentions    []string
+}
+
+// personal lists the values of a record that identify a person — its emails and identities, as
+// written and trimmed — and the values a rule mentioned, for Finding.Personal.
+func personal(rec *payload.Record, mentions []string) []string {
+	var out []string
+	add := func(s string) {
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	for i := range rec.Fields {
+		f := &rec.Fields[i]
+		switch f.Name {
+		case payload.FieldEmail, payload.FieldIdentity, payload.FieldCloudID:
+			if f.Kind == payload.KindString {
+				add(f.Value)
+				add(strings.TrimSpace(f.Value))
+				add(strings.ToLower(strings.TrimSpace(f.Value))) // messages suggest lowercase forms
+			}
+		}
+	}
+	for _, m := range mentions {
+		add(m)
+	}
+	return out
 }
 
 // Record is the record being checked. It is valid only during the rule's call.
@@ -268,9 +295,15 @@ func (p *Pass) Keep(s string) Text { return p.engine.texts.add(s) }
 // Text returns a string that Keep stored.
 func (p *Pass) Text(t Text) string { return p.engine.texts.get(t) }
 
+// Mention adds personal data from other records (an email, an identity) that the next report's
+// message names, so that --redact can mask it. The current record's values are added anyway.
+func (p *Pass) Mention(values ...string) { p.mentions = append(p.mentions, values...) }
+
 // Reportf reports a finding of the current rule at pos about field ("" for the record).
 func (p *Pass) Reportf(pos payload.Pos, field, format string, args ...any) {
 	f := Finding{Pos: pos, Field: field, Record: p.rec.Index, Message: fmt.Sprintf(format, args...)}
+	f.Personal = personal(p.rec, p.mentions)
+	p.mentions = p.mentions[:0]
 	f.Snippet, f.SnippetCol = snippet(p.rec.Text, p.rec.TextPos, pos)
 	p.engine.add(p.rule, f)
 }

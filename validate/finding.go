@@ -57,6 +57,17 @@ type Finding struct {
 	// column of its first character, so that a reporter can put a caret under Pos.Col.
 	Snippet    string
 	SnippetCol int
+
+	// Personal lists the personal data (emails, identities) that Message and Snippet may
+	// contain, so that a reporter can mask them for --redact. Reader findings have none: their
+	// snippets may still hold personal data, which reporters mask by pattern.
+	Personal []string
+}
+
+// same reports whether two findings are the same finding.
+func (f Finding) same(g Finding) bool {
+	return f.File == g.File && f.Pos == g.Pos && f.Rule == g.Rule && f.Severity == g.Severity &&
+		f.Message == g.Message && f.Field == g.Field && f.Record == g.Record
 }
 
 // String is the canonical one-line form, FILE:LINE:COL: SEVERITY: MESSAGE [RULE]; it is also

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"slices"
+	"reflect"
 	"testing"
 	"unicode/utf8"
 
@@ -38,7 +38,7 @@ func FuzzCheck(f *testing.F) {
 				t.Fatalf("finding outside the input (%d lines): %s", lines, fd)
 			}
 		}
-		if again := check(t, data, in); !slices.Equal(first, again) {
+		if again := check(t, data, in); !reflect.DeepEqual(first, again) {
 			t.Fatalf("two runs differ:\n%v\n%v", first, again)
 		}
 	})

@@ -46,6 +46,7 @@ func newConflictingMapping() func(*Pass) {
 			return
 		}
 		prevEmail, prevIdentity := p.Text(prev.email), p.Text(prev.identity)
+		p.Mention(prevEmail, prevIdentity)
 		if prevIdentity == m.identity || m.foldCase && strings.EqualFold(prevIdentity, m.identity) {
 			return // the same identity: a duplicate-record or a duplicate-cloud-id, if anything
 		}

@@ -39,7 +39,9 @@ func checkDuplicateCloudID(p *Pass) {
 	m, _ := p.Mapping()
 	var parts []string
 	for _, c := range acct.claims {
-		parts = append(parts, fmt.Sprintf("%s (%s)", p.Text(c.email), p.Where(c.at)))
+		email := p.Text(c.email)
+		p.Mention(email)
+		parts = append(parts, fmt.Sprintf("%s (%s)", email, p.Where(c.at)))
 	}
 	parts = append(parts, fmt.Sprintf("%s (%s)", m.emailKey, p.Where(p.Here())))
 	name := payload.FieldIdentity

@@ -135,3 +135,23 @@ func lines(fs []validate.Finding) string {
 	}
 	return b.String()
 }
+
+// TestPersonal checks that findings list the personal data their messages name, including
+// values from other records, so that --redact can mask them.
+func TestPersonal(t *testing.T) {
+	res, err := validate.CheckExample(validate.Example{Name: "p.csv", Text: "email,applicationType,cloudId\n" +
+		"jane.doe@acme.com,GITHUB,janedoe\nJane.Doe@acme.com,GITHUB,jdoe2\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range res.Findings {
+		for _, v := range []string{"jane.doe@acme.com", "janedoe", "Jane.Doe@acme.com", "jdoe2"} {
+			if strings.Contains(f.Message, v) && !slices.Contains(f.Personal, v) {
+				t.Errorf("%s: message names %q but Personal is %q", f, v, f.Personal)
+			}
+		}
+	}
+	if len(res.Findings) == 0 {
+		t.Fatal("no findings: the test input is wrong")
+	}
+}
