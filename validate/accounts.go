@@ -38,7 +38,7 @@ func (a *accounts) observe(p *Pass, m mapping) accountView {
 		claims = []claim{prev}
 	}
 	for i := range claims {
-		if p.engine.texts.equal(claims[i].email, m.emailKey) {
+		if p.st.texts.equal(claims[i].email, m.emailKey) {
 			return accountView{claims: claims, same: &claims[i]}
 		}
 	}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/idlint/idlint/payload"
 	"github.com/idlint/idlint/validate"
 )
@@ -132,4 +134,47 @@ func anyOf(got, want []string) bool {
 		}
 	}
 	return false
+}
+
+// TestGeneratedReportUnchanged pins every finding idlint gives on generated files with 1 %
+// defects, one golden file per format, so that work on speed cannot change a report unnoticed.
+// Refresh with `go test ./validate -run TestGeneratedReportUnchanged -update` and review.
+func TestGeneratedReportUnchanged(t *testing.T) {
+	formats := []struct{ gen, name string }{
+		{"csv-legacy", "gen.csv"}, {"csv-v2", "gen.csv"}, {"v2-json", "gen.json"},
+		{"legacy-json", "gen.json"}, {"ndjson", "gen.ndjson"},
+	}
+	for _, f := range formats {
+		t.Run(f.gen, func(t *testing.T) {
+			data, _ := generate(t, f.gen, 5000, "0.01", 11)
+			e, err := validate.New(validate.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.Check(f.name, bytes.NewReader(data), payload.FormatUnknown); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, fd := range e.Result().Findings {
+				got = append(got, fd.String())
+			}
+			golden := filepath.Join("testdata", "generated", f.gen+".golden")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, []byte(strings.Join(got, "\n")+"\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if diff := cmp.Diff(strings.Split(strings.TrimSuffix(string(want), "\n"), "\n"), got); diff != "" {
+				t.Errorf("report on generated %s changed (-want +got):\n%s", f.gen, diff)
+			}
+		})
+	}
 }

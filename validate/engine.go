@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/idlint/idlint/payload"
 	"github.com/idlint/idlint/schema"
@@ -19,22 +17,21 @@ type Options struct {
 
 // An Engine checks the inputs of one run. Inputs are read one after another; set rules see the
 // records of all of them, so a duplicate across two files is found and both sides are named.
+//
+// A run uses two goroutines, one per core the target machines have: the record stage (this
+// goroutine) reads and runs the schema and the record rules, and hands each mapped record to
+// the set stage, which runs the set rules in input order. Findings do not depend on how the
+// two interleave.
 type Engine struct {
-	enabled  map[string]*Rule
-	checks   []ruleCheck
-	schema   *schema.Validator
-	findings []Finding
-	files    []string // display names, indexed by Ref.File
-	records  int
-	texts    texts    // strings set rules keep for their messages
-	accounts accounts // who claims each account; see Pass.Account
+	schema  *schema.Validator
+	checks  []ruleCheck // record rules
+	records int
 
-	// Per input.
-	file        string
-	fileIdx     int
-	inputFailed bool // a reader error at the input level (syntax, envelope, header)
+	rec stage    // the record stage: only this goroutine touches it
+	set setStage // the set stage
 
-	pass Pass // reused for every record: rules must not keep it
+	inputFailed bool // the current input had a reader error at the input level
+	done        *Result
 }
 
 type ruleCheck struct {
@@ -56,33 +53,46 @@ func New(opts Options) (*Engine, error) {
 		}
 		off[id] = true
 	}
-	e := &Engine{enabled: map[string]*Rule{}, schema: v}
+	enabled := map[string]*Rule{}
+	e := &Engine{schema: v}
+	var setChecks []ruleCheck
 	for _, r := range All {
 		if off[r.ID] {
 			continue
 		}
-		e.enabled[r.ID] = r
-		if r.New != nil {
+		enabled[r.ID] = r
+		switch {
+		case r.New == nil:
+		case r.Set:
+			setChecks = append(setChecks, ruleCheck{rule: r, fn: r.New()})
+		default:
 			e.checks = append(e.checks, ruleCheck{rule: r, fn: r.New()})
 		}
 	}
-	e.pass.engine = e
+	e.rec.enabled = enabled
+	e.rec.pass.st = &e.rec
+	e.set.init(enabled, setChecks)
 	return e, nil
 }
 
 // Check reads one input and checks every record in it. name is the display name used in
 // findings. format FormatUnknown means: decide from the name, then the content. The error is
 // an I/O failure of r; what was read before it has been checked and its findings are kept.
+// Check must not be called after Result.
 func (e *Engine) Check(name string, r io.Reader, format payload.Format) (payload.Summary, error) {
-	e.file, e.fileIdx, e.inputFailed = name, len(e.files), false
-	e.files = append(e.files, name)
+	if e.done != nil {
+		return payload.Summary{}, fmt.Errorf("validate: Check called after Result")
+	}
+	e.inputFailed = false
+	e.rec.startInput(name)
+	e.set.startInput(name)
 	sum, err := payload.Read(r, name, format, payload.Handler{Record: e.record, Diag: e.diag})
 	e.records += sum.Records
 	if err != nil {
 		return sum, err
 	}
 	if sum.Records == 0 && !e.inputFailed {
-		e.add(EmptyPayload, Finding{Pos: payload.Pos{Line: 1, Col: 1}, Record: -1,
+		e.rec.add(EmptyPayload, Finding{Pos: payload.Pos{Line: 1, Col: 1}, Record: -1,
 			Message: "the payload has no records; the API rejects an empty upload"})
 	}
 	return sum, nil
@@ -95,19 +105,23 @@ type Result struct {
 	Records  int
 }
 
-// Result returns the findings so far, sorted.
+// Result waits for the set stage to finish and returns every finding of the run, sorted. It
+// ends the run: later calls return the same result.
 func (e *Engine) Result() Result {
-	fs := slices.Clone(e.findings)
-	slices.SortStableFunc(fs, Compare)
-	fs = slices.CompactFunc(fs, Finding.same) // exact repeats, which a reader may give for one fault
-	return Result{Findings: fs, Files: len(e.files), Records: e.records}
+	if e.done == nil {
+		fs := slices.Concat(e.rec.findings, e.set.finish())
+		slices.SortStableFunc(fs, Compare)
+		fs = slices.CompactFunc(fs, Finding.same) // exact repeats, which a reader may give for one fault
+		e.done = &Result{Findings: fs, Files: len(e.rec.files), Records: e.records}
+	}
+	return *e.done
 }
 
 // Rules returns the enabled rules, in All's order.
 func (e *Engine) Rules() []*Rule {
 	var out []*Rule
 	for _, r := range All {
-		if e.enabled[r.ID] != nil {
+		if e.rec.enabled[r.ID] != nil {
 			out = append(out, r)
 		}
 	}
@@ -126,16 +140,16 @@ func (e *Engine) diag(d payload.Diag) {
 	}
 	f := Finding{Pos: d.Pos, Message: d.Message, Record: -1}
 	f.Snippet, f.SnippetCol = snippet(d.Text, d.TextPos, d.Pos)
-	e.add(r, f)
+	e.rec.add(r, f)
 }
 
-// record checks one record: its schema, then every record rule in All's order.
+// record checks one record: its schema and the record rules here, then hands it to the set
+// stage when it has a mapping.
 func (e *Engine) record(rec *payload.Record) {
-	p := &e.pass
+	p := &e.rec.pass
 	p.rec = rec
 	p.m, p.mapped = mappingOf(rec)
-	p.account, p.accountDone = accountView{}, false
-	if e.enabled[Schema.ID] != nil {
+	if e.rec.enabled[Schema.ID] != nil {
 		for _, v := range e.schema.Check(rec) {
 			p.rule = Schema
 			p.Reportf(violationPos(rec, v), v.Field, "%s", v.Message)
@@ -144,6 +158,9 @@ func (e *Engine) record(rec *payload.Record) {
 	for _, c := range e.checks {
 		p.rule = c.rule
 		c.fn(p)
+	}
+	if p.mapped {
+		e.set.add(rec, p.m)
 	}
 	p.rec = nil
 }
@@ -169,146 +186,4 @@ func violationPos(rec *payload.Record, v schema.Violation) payload.Pos {
 		n++
 	}
 	return rec.Pos
-}
-
-// add records a finding of rule r in the current input.
-func (e *Engine) add(r *Rule, f Finding) {
-	if e.enabled[r.ID] == nil {
-		return
-	}
-	f.File, f.Rule, f.Severity = e.file, r.ID, r.Severity
-	e.findings = append(e.findings, f)
-}
-
-// maxSnippet bounds the source shown under a finding: a minified payload or a runaway CSV cell
-// can put megabytes on one line.
-const maxSnippet = 160
-
-// snippet returns the line at pos from a record's or diag's text, clipped around pos.Col, and
-// the column of its first character.
-func snippet(text []byte, textPos, pos payload.Pos) (string, int) {
-	line, col, ok := payload.Line(text, textPos, pos.Line)
-	if !ok {
-		return "", 0
-	}
-	// Skip to maxSnippet/2 characters before the caret when the line is long.
-	if utf8.RuneCount(line) > maxSnippet {
-		for col < pos.Col-maxSnippet/2 && len(line) > 0 {
-			_, n := utf8.DecodeRune(line)
-			line, col = line[n:], col+1
-		}
-		n := 0
-		for i := range string(line) {
-			if n == maxSnippet {
-				line = line[:i]
-				break
-			}
-			n++
-		}
-	}
-	return strings.ToValidUTF8(string(line), "\uFFFD"), col
-}
-
-// A Ref points at a record of the run, for messages that name the other side of a duplicate.
-type Ref struct {
-	File uint32
-	Line uint32
-}
-
-// Pass is a rule's view of the record being checked and its way to report.
-type Pass struct {
-	engine *Engine
-	rule   *Rule
-	rec    *payload.Record
-	m      mapping
-	mapped bool
-
-	account     accountView
-	accountDone bool
-	mentions    []string
-}
-
-// personal lists the values of a record that identify a person — its emails and identities, as
-// written and trimmed — and the values a rule mentioned, for Finding.Personal.
-func personal(rec *payload.Record, mentions []string) []string {
-	var out []string
-	add := func(s string) {
-		if s != "" && !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	for i := range rec.Fields {
-		f := &rec.Fields[i]
-		switch f.Name {
-		case payload.FieldEmail, payload.FieldIdentity, payload.FieldCloudID:
-			if f.Kind == payload.KindString {
-				add(f.Value)
-				add(strings.TrimSpace(f.Value))
-				add(strings.ToLower(strings.TrimSpace(f.Value))) // messages suggest lowercase forms
-			}
-		}
-	}
-	for _, m := range mentions {
-		add(m)
-	}
-	return out
-}
-
-// Record is the record being checked. It is valid only during the rule's call.
-func (p *Pass) Record() *payload.Record { return p.rec }
-
-// Mapping returns the record's email, integration and identity when all three are there with
-// the right types; rules about relations between records skip records without one.
-func (p *Pass) Mapping() (mapping, bool) { return p.m, p.mapped }
-
-// Account returns what the run knew of the current record's account before this record: the
-// earlier claims to the same identity in the same integration. The first rule to ask updates
-// the index; ok is false for a record without a mapping.
-func (p *Pass) Account() (view accountView, ok bool) {
-	if !p.mapped {
-		return accountView{}, false
-	}
-	if !p.accountDone {
-		p.account, p.accountDone = p.engine.accounts.observe(p, p.m), true
-	}
-	return p.account, true
-}
-
-// Here refers to the current record.
-func (p *Pass) Here() Ref {
-	return Ref{File: uint32(p.engine.fileIdx), Line: uint32(p.rec.Pos.Line)}
-}
-
-// Where words a Ref for a message: "line 12" in the current input, "other.csv:12" elsewhere.
-func (p *Pass) Where(r Ref) string {
-	if int(r.File) == p.engine.fileIdx {
-		return fmt.Sprintf("line %d", r.Line)
-	}
-	return fmt.Sprintf("%s:%d", p.engine.files[r.File], r.Line)
-}
-
-// Keep stores s for a later message and returns a handle to it. Set rules keep the strings
-// they will name this way rather than as Go strings: an index entry then holds no pointer for
-// the garbage collector to trace, and costs only the string's bytes.
-func (p *Pass) Keep(s string) Text { return p.engine.texts.add(s) }
-
-// Text returns a string that Keep stored.
-func (p *Pass) Text(t Text) string { return p.engine.texts.get(t) }
-
-// Mention adds personal data from other records (an email, an identity) that the next report's
-// message names, so that --redact can mask it. The current record's values are added anyway.
-func (p *Pass) Mention(values ...string) { p.mentions = append(p.mentions, values...) }
-
-// Reportf reports a finding of the current rule at pos about field ("" for the record).
-func (p *Pass) Reportf(pos payload.Pos, field, format string, args ...any) {
-	f := Finding{Pos: pos, Field: field, Record: p.rec.Index, Message: fmt.Sprintf(format, args...)}
-	f.Personal = personal(p.rec, p.mentions)
-	p.mentions = p.mentions[:0]
-	f.Snippet, f.SnippetCol = snippet(p.rec.Text, p.rec.TextPos, pos)
-	p.engine.add(p.rule, f)
-}
-
-// ReportField reports a finding about a field, at its value.
-func (p *Pass) ReportField(f *payload.Field, format string, args ...any) {
-	p.Reportf(f.Pos, f.Name, format, args...)
 }

@@ -30,6 +30,11 @@ type Rule struct {
 	// rules keep their indexes in the closure). It is nil for the rules that readers and the
 	// engine report themselves (syntax, csv-header, schema, ...).
 	New func() func(*Pass)
+	// Set marks a rule that relates records to each other. It sees every record that has a
+	// mapping (Pass.Mapping), in input order across all inputs, on the set stage's goroutine;
+	// only set rules may use Pass.Account, Keep and Text. Other rules see one record at a time
+	// and must keep no state.
+	Set bool
 }
 
 // An Example is a small input file for a rule's documentation.

@@ -23,6 +23,7 @@ jane.doe@acme.com,GITHUB,janedoe
 jane.doe@acme.com,GITLAB,jane.doe
 `},
 	New: newConflictingMapping,
+	Set: true,
 }
 
 // A holding is the first identity a developer was seen with in an integration.

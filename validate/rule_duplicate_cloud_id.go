@@ -29,6 +29,7 @@ jane.doe@acme.com,GITHUB,janedoe
 john.roe@acme.com,GITHUB,jroe
 `},
 	New: func() func(*Pass) { return checkDuplicateCloudID },
+	Set: true,
 }
 
 func checkDuplicateCloudID(p *Pass) {

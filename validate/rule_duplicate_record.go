@@ -18,6 +18,7 @@ Jane.Doe@acme.com,GITHUB,janedoe
 jane.doe@acme.com,GITHUB,janedoe
 `},
 	New: func() func(*Pass) { return checkDuplicateRecord },
+	Set: true,
 }
 
 func checkDuplicateRecord(p *Pass) {

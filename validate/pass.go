@@ -1,0 +1,173 @@
+package validate
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/idlint/idlint/payload"
+)
+
+// maxSnippet bounds the source shown under a finding: a minified payload or a runaway CSV cell
+// can put megabytes on one line.
+const maxSnippet = 160
+
+// snippet returns the line at pos from a record's or diag's text, clipped around pos.Col, and
+// the column of its first character.
+func snippet(text []byte, textPos, pos payload.Pos) (string, int) {
+	line, col, ok := payload.Line(text, textPos, pos.Line)
+	if !ok {
+		return "", 0
+	}
+	// Skip to maxSnippet/2 characters before the caret when the line is long.
+	if utf8.RuneCount(line) > maxSnippet {
+		for col < pos.Col-maxSnippet/2 && len(line) > 0 {
+			_, n := utf8.DecodeRune(line)
+			line, col = line[n:], col+1
+		}
+		n := 0
+		for i := range string(line) {
+			if n == maxSnippet {
+				line = line[:i]
+				break
+			}
+			n++
+		}
+	}
+	return strings.ToValidUTF8(string(line), "\uFFFD"), col
+}
+
+// A Ref points at a record of the run, for messages that name the other side of a duplicate.
+type Ref struct {
+	File uint32
+	Line uint32
+}
+
+// Pass is a rule's view of the record being checked and its way to report.
+type Pass struct {
+	st     *stage
+	rule   *Rule
+	rec    *payload.Record
+	m      mapping
+	mapped bool
+
+	account     accountView
+	accountDone bool
+	mentions    []string
+}
+
+// personal lists the values of a record that identify a person — its emails and identities, as
+// written and trimmed — and the values a rule mentioned, for Finding.Personal.
+func personal(rec *payload.Record, mentions []string) []string {
+	var out []string
+	add := func(s string) {
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	for i := range rec.Fields {
+		f := &rec.Fields[i]
+		switch f.Name {
+		case payload.FieldEmail, payload.FieldIdentity, payload.FieldCloudID:
+			if f.Kind == payload.KindString {
+				add(f.Value)
+				add(strings.TrimSpace(f.Value))
+				add(strings.ToLower(strings.TrimSpace(f.Value))) // messages suggest lowercase forms
+			}
+		}
+	}
+	for _, m := range mentions {
+		add(m)
+	}
+	return out
+}
+
+// Record is the record being checked. It is valid only during the rule's call.
+func (p *Pass) Record() *payload.Record { return p.rec }
+
+// Mapping returns the record's email, integration and identity when all three are there with
+// the right types; rules about relations between records skip records without one.
+func (p *Pass) Mapping() (mapping, bool) { return p.m, p.mapped }
+
+// Account returns what the run knew of the current record's account before this record: the
+// earlier claims to the same identity in the same integration. The first rule to ask updates
+// the index; ok is false for a record without a mapping.
+func (p *Pass) Account() (view accountView, ok bool) {
+	if !p.mapped {
+		return accountView{}, false
+	}
+	if !p.accountDone {
+		p.account, p.accountDone = p.st.accounts.observe(p, p.m), true
+	}
+	return p.account, true
+}
+
+// Here refers to the current record.
+func (p *Pass) Here() Ref {
+	return Ref{File: uint32(p.st.fileIdx), Line: uint32(p.rec.Pos.Line)}
+}
+
+// Where words a Ref for a message: "line 12" in the current input, "other.csv:12" elsewhere.
+func (p *Pass) Where(r Ref) string {
+	if int(r.File) == p.st.fileIdx {
+		return fmt.Sprintf("line %d", r.Line)
+	}
+	return fmt.Sprintf("%s:%d", p.st.files[r.File], r.Line)
+}
+
+// Keep stores s for a later message and returns a handle to it. Set rules keep the strings
+// they will name this way rather than as Go strings: an index entry then holds no pointer for
+// the garbage collector to trace, and costs only the string's bytes.
+func (p *Pass) Keep(s string) Text { return p.st.texts.add(s) }
+
+// Text returns a string that Keep stored.
+func (p *Pass) Text(t Text) string { return p.st.texts.get(t) }
+
+// Mention adds personal data from other records (an email, an identity) that the next report's
+// message names, so that --redact can mask it. The current record's values are added anyway.
+func (p *Pass) Mention(values ...string) { p.mentions = append(p.mentions, values...) }
+
+// Reportf reports a finding of the current rule at pos about field ("" for the record).
+func (p *Pass) Reportf(pos payload.Pos, field, format string, args ...any) {
+	f := Finding{Pos: pos, Field: field, Record: p.rec.Index, Message: fmt.Sprintf(format, args...)}
+	f.Personal = personal(p.rec, p.mentions)
+	p.mentions = p.mentions[:0]
+	f.Snippet, f.SnippetCol = snippet(p.rec.Text, p.rec.TextPos, pos)
+	p.st.add(p.rule, f)
+}
+
+// ReportField reports a finding about a field, at its value.
+func (p *Pass) ReportField(f *payload.Field, format string, args ...any) {
+	p.Reportf(f.Pos, f.Name, format, args...)
+}
+
+// A stage is the state of one goroutine of a run: the record stage reads inputs and runs the
+// schema and the record rules; the set stage runs the set rules over the mapped records, in
+// input order. Each has its own Pass, findings and copy of the input names, so the two share
+// no memory but the batches handed from one to the other.
+type stage struct {
+	enabled  map[string]*Rule // read-only after New
+	findings []Finding
+	files    []string // display names of the inputs seen so far, indexed by Ref.File
+	fileIdx  int      // the current input
+	pass     Pass
+
+	// The set stage's indexes.
+	texts    texts    // strings set rules keep for their messages
+	accounts accounts // who claims each account; see Pass.Account
+}
+
+func (st *stage) startInput(name string) {
+	st.fileIdx = len(st.files)
+	st.files = append(st.files, name)
+}
+
+// add records a finding of rule r in the current input.
+func (st *stage) add(r *Rule, f Finding) {
+	if st.enabled[r.ID] == nil {
+		return
+	}
+	f.File, f.Rule, f.Severity = st.files[st.fileIdx], r.ID, r.Severity
+	st.findings = append(st.findings, f)
+}
