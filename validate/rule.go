@@ -35,6 +35,9 @@ type Rule struct {
 	// only set rules may use Pass.Account, Keep and Text. Other rules see one record at a time
 	// and must keep no state.
 	Set bool
+	// usesAccounts marks set rules that read the shared account index (Pass.Account); they
+	// run on one goroutine, in All's order.
+	usesAccounts bool
 }
 
 // An Example is a small input file for a rule's documentation.

@@ -28,8 +28,9 @@ john.roe@acme.com,GITHUB,JaneDoe
 jane.doe@acme.com,GITHUB,janedoe
 john.roe@acme.com,GITHUB,jroe
 `},
-	New: func() func(*Pass) { return checkDuplicateCloudID },
-	Set: true,
+	New:          func() func(*Pass) { return checkDuplicateCloudID },
+	Set:          true,
+	usesAccounts: true,
 }
 
 func checkDuplicateCloudID(p *Pass) {

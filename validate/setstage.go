@@ -1,37 +1,48 @@
 package validate
 
-import "github.com/idlint/idlint/payload"
+import (
+	"sync/atomic"
+
+	"github.com/idlint/idlint/payload"
+)
 
 // batchSize is how many records the record stage hands to the set stage at once: enough to
 // make each hand-over cheap, few enough that a batch stays in cache.
 const batchSize = 1024
 
-// setStage runs the set rules on its own goroutine. The record stage copies each mapped
-// record into a batch (the readers reuse their buffers) and sends full batches over a channel;
-// the set goroutine runs the set rules over them in input order, so "first" and "later" mean
-// what they mean in a single-threaded run, and recycles the batches.
+// setStage runs the set rules on goroutines of their own. The record stage copies each mapped
+// record into a batch (the readers reuse their buffers) and sends full batches to every set
+// worker; each worker runs its rules over the batch in input order, so "first" and "later" mean
+// what they mean in a single-threaded run. Rules that share an index (Pass.Account) share a
+// worker; the others get one each, so their indexes are built in parallel.
 type setStage struct {
-	st     stage // touched only by the set goroutine once it has started
-	checks []ruleCheck
+	workers []*setWorker
 
 	// Owned by the record stage.
 	cur     *setBatch
 	names   []string // input names not yet sent with a batch
 	inputs  int      // inputs started so far
 	started bool
-
-	work chan *setBatch
-	free chan *setBatch
-	done chan struct{}
+	free    chan *setBatch
 }
 
-// A setBatch holds copies of records: their fields and text live in the batch's own storage,
-// and each item's slices are pointed at it by the set goroutine, once nothing is appended.
+// A setWorker is one goroutine of the set stage, with its own rules, indexes and findings.
+type setWorker struct {
+	st     stage // touched only by the worker's goroutine once it has started
+	checks []ruleCheck
+	work   chan *setBatch
+	done   chan struct{}
+	free   chan *setBatch
+}
+
+// A setBatch holds copies of records: their fields and text live in the batch's own storage.
+// Workers only read it; the last one to finish with it recycles it.
 type setBatch struct {
-	names  []string // inputs started since the previous batch, in order
-	items  []setItem
-	fields []payload.Field
-	text   []byte
+	names   []string // inputs started since the previous batch, in order
+	items   []setItem
+	fields  []payload.Field
+	text    []byte
+	readers atomic.Int32 // workers still reading the batch
 }
 
 type setItem struct {
@@ -43,9 +54,20 @@ type setItem struct {
 }
 
 func (s *setStage) init(enabled map[string]*Rule, checks []ruleCheck) {
-	s.st.enabled = enabled
-	s.st.pass.st = &s.st
-	s.checks = checks
+	var shared *setWorker // the worker of the rules that use the account index
+	for _, c := range checks {
+		w := shared
+		if !c.rule.usesAccounts || w == nil {
+			w = &setWorker{}
+			w.st.enabled = enabled
+			w.st.pass.st = &w.st
+			s.workers = append(s.workers, w)
+			if c.rule.usesAccounts {
+				shared = w
+			}
+		}
+		w.checks = append(w.checks, c)
+	}
 }
 
 func (s *setStage) startInput(name string) {
@@ -55,13 +77,11 @@ func (s *setStage) startInput(name string) {
 
 // add copies a mapped record into the current batch, sending the batch when it is full.
 func (s *setStage) add(rec *payload.Record, m mapping) {
-	if len(s.checks) == 0 {
+	if len(s.workers) == 0 {
 		return
 	}
 	if !s.started {
-		s.started = true
-		s.work, s.free, s.done = make(chan *setBatch, 4), make(chan *setBatch, 8), make(chan struct{})
-		go s.run()
+		s.start()
 	}
 	if s.cur == nil {
 		select {
@@ -80,50 +100,75 @@ func (s *setStage) add(rec *payload.Record, m mapping) {
 	}
 }
 
+func (s *setStage) start() {
+	s.started = true
+	s.free = make(chan *setBatch, 8)
+	for _, w := range s.workers {
+		w.work, w.done, w.free = make(chan *setBatch, 4), make(chan struct{}), s.free
+		go w.run()
+	}
+}
+
+// send seals the current batch — points each record's slices at the batch's storage, which
+// nothing appends to any more — and hands it to every worker.
 func (s *setStage) send() {
 	b := s.cur
 	if b == nil {
 		b = &setBatch{}
 	}
+	for i := range b.items {
+		it := &b.items[i]
+		it.rec.Fields = b.fields[it.fieldsAt : it.fieldsAt+it.nFld]
+		it.rec.Text = b.text[it.textAt : it.textAt+it.nText]
+	}
 	b.names, s.names = s.names, nil
+	b.readers.Store(int32(len(s.workers)))
 	s.cur = nil
-	s.work <- b
+	for _, w := range s.workers {
+		w.work <- b
+	}
 }
 
-// finish sends what is left, waits for the set goroutine and returns its findings.
+// finish sends what is left, waits for the workers and returns their findings.
 func (s *setStage) finish() []Finding {
 	if !s.started {
 		return nil
 	}
 	s.send()
-	close(s.work)
-	<-s.done
-	return s.st.findings
+	var out []Finding
+	for _, w := range s.workers {
+		close(w.work)
+	}
+	for _, w := range s.workers {
+		<-w.done
+		out = append(out, w.st.findings...)
+	}
+	return out
 }
 
-// run is the set goroutine.
-func (s *setStage) run() {
-	defer close(s.done)
-	p := &s.st.pass
-	for b := range s.work {
-		s.st.files = append(s.st.files, b.names...)
+// run is a worker's goroutine.
+func (w *setWorker) run() {
+	defer close(w.done)
+	p := &w.st.pass
+	for b := range w.work {
+		w.st.files = append(w.st.files, b.names...)
 		for i := range b.items {
 			it := &b.items[i]
-			it.rec.Fields = b.fields[it.fieldsAt : it.fieldsAt+it.nFld]
-			it.rec.Text = b.text[it.textAt : it.textAt+it.nText]
-			s.st.fileIdx = it.input
+			w.st.fileIdx = it.input
 			p.rec, p.m, p.mapped = &it.rec, it.m, true
 			p.account, p.accountDone = accountView{}, false
-			for _, c := range s.checks {
+			for _, c := range w.checks {
 				p.rule = c.rule
 				c.fn(p)
 			}
 		}
 		p.rec = nil
-		b.items, b.fields, b.text = b.items[:0], b.fields[:0], b.text[:0]
-		select {
-		case s.free <- b:
-		default:
+		if b.readers.Add(-1) == 0 {
+			b.items, b.fields, b.text = b.items[:0], b.fields[:0], b.text[:0]
+			select {
+			case w.free <- b:
+			default:
+			}
 		}
 	}
 }
