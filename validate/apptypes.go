@@ -11,6 +11,15 @@ var ApplicationTypes = []string{
 	"JIRA", "CUSTOM",
 }
 
+// knownApplicationType is ApplicationTypes as a set.
+var knownApplicationType = func() map[string]bool {
+	m := make(map[string]bool, len(ApplicationTypes))
+	for _, t := range ApplicationTypes {
+		m[t] = true
+	}
+	return m
+}()
+
 // caseInsensitiveLogins reports whether an application type's account IDs ignore case, so that
 // "JaneDoe" and "janedoe" are one account: GitHub, GitLab, Bitbucket, Azure DevOps, Harness Code
 // and Jira logins are; Gerrit, Perforce and custom IDs are compared exactly.

@@ -38,6 +38,9 @@ func checkIdentityFormat(p *Pass) {
 			continue
 		}
 		v = strings.TrimSpace(v)
+		if len(v) <= maxIdentityLen && plainASCII(v) {
+			continue // the common case: nothing to find
+		}
 		if n := utf8.RuneCountInString(v); n > maxIdentityLen {
 			p.ReportField(f, "%s is %d characters long; account IDs are at most %d", name, n, maxIdentityLen)
 			continue
@@ -56,4 +59,14 @@ func checkIdentityFormat(p *Pass) {
 			break
 		}
 	}
+}
+
+// plainASCII reports whether s has only printable ASCII other than the space.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
 }

@@ -24,7 +24,7 @@ func checkWhitespace(p *Pass) {
 	rec := p.Record()
 	for i := range rec.Fields {
 		f := &rec.Fields[i]
-		if f.Kind != payload.KindString || f.Value == "" {
+		if f.Kind != payload.KindString || f.Value == "" || !maySpace(f.Value[0]) && !maySpace(f.Value[len(f.Value)-1]) {
 			continue
 		}
 		lead := strings.TrimLeftFunc(f.Value, unicode.IsSpace) != f.Value
@@ -43,3 +43,8 @@ func checkWhitespace(p *Pass) {
 		p.ReportField(f, "%s %q has %s whitespace; remove it: %q", f.Name, f.Value, where, strings.TrimSpace(f.Value))
 	}
 }
+
+// maySpace reports whether a value starting or ending with byte b may have whitespace there:
+// an ASCII space or control byte, or any non-ASCII byte (U+00A0, U+2003 ...). Most values are
+// plain ASCII at both ends, and this keeps them off the slow path.
+func maySpace(b byte) bool { return b <= ' ' || b >= 0x7f }
