@@ -213,7 +213,7 @@ func displayName(addr string, lt int) *Problem {
 	if strings.TrimSpace(addr[:lt]) == "" {
 		msg = "is wrapped in angle brackets"
 	} else {
-		msg = fmt.Sprintf("is a display-name address (%q)", addr)
+		msg = fmt.Sprintf("has a display name (%q)", strings.TrimSpace(addr[:lt]))
 	}
 	if strings.TrimSpace(inner) == "" {
 		msg += " with no address in it"
