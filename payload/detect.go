@@ -117,8 +117,25 @@ func detectObject(b []byte, i int, final bool) (Format, bool) {
 }
 
 // Read reads one input in the given format, or in the one Detect picks from name and the
-// content when format is FormatUnknown.
+// content when format is FormatUnknown. Before any reader, it looks at the first bytes: a
+// UTF-8 byte order mark is reported (CodeBOM) and skipped by the readers; UTF-16 input, which
+// spreadsheets save as "Unicode text", is named (CodeEncoding) and not read, since every byte
+// of it would otherwise be a confusing syntax error.
 func Read(r io.Reader, name string, format Format, h Handler) (Summary, error) {
+	br := bufio.NewReaderSize(r, detectPeek)
+	start, err := br.Peek(4)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return Summary{Format: format}, err
+	}
+	if order := utf16Order(start); order != "" {
+		h.Diag(Diag{Code: CodeEncoding, Pos: Pos{Line: 1, Col: 1}, Message: fmt.Sprintf(
+			"the file is UTF-16 (%s), not UTF-8; idlint and the API read UTF-8: save it as UTF-8 (in Excel: \"CSV UTF-8\")", order)})
+		return Summary{Format: format}, nil
+	}
+	if bytes.HasPrefix(start, []byte("\xEF\xBB\xBF")) {
+		h.Diag(Diag{Code: CodeBOM, Pos: Pos{Line: 1, Col: 1}, Message: "the file starts with a UTF-8 byte order mark; idlint skips it, but some tools take it as part of the first column's name — save the file without one if an upload fails"})
+	}
+	r = br
 	if format == FormatUnknown {
 		format, r = Detect(name, r)
 	}
@@ -131,4 +148,20 @@ func Read(r io.Reader, name string, format Format, h Handler) (Summary, error) {
 		return ReadCSV(r, h)
 	}
 	return Summary{Format: format}, fmt.Errorf("payload: unknown input format %d", int(format))
+}
+
+// utf16Order recognises UTF-16 by its byte order mark, or by the NUL bytes that ASCII text has
+// in every other position. It returns "little-endian", "big-endian" or "".
+func utf16Order(b []byte) string {
+	switch {
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
+		return "little-endian"
+	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		return "big-endian"
+	case len(b) >= 4 && b[0] != 0 && b[1] == 0 && b[2] != 0 && b[3] == 0:
+		return "little-endian, without a byte order mark"
+	case len(b) >= 4 && b[0] == 0 && b[1] != 0 && b[2] == 0 && b[3] != 0:
+		return "big-endian, without a byte order mark"
+	}
+	return ""
 }

@@ -131,3 +131,26 @@ func FuzzDetect(f *testing.F) {
 		}
 	})
 }
+
+func TestUTF16Order(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []byte
+		want string
+	}{
+		{name: "LE BOM", in: []byte{0xFF, 0xFE, 'e', 0}, want: "little-endian"},
+		{name: "BE BOM", in: []byte{0xFE, 0xFF, 0, 'e'}, want: "big-endian"},
+		{name: "LE without BOM", in: []byte{'e', 0, 'm', 0}, want: "little-endian, without a byte order mark"},
+		{name: "BE without BOM", in: []byte{0, '[', 0, '{'}, want: "big-endian, without a byte order mark"},
+		{name: "UTF-8 BOM", in: []byte{0xEF, 0xBB, 0xBF, 'e'}, want: ""},
+		{name: "plain", in: []byte("email"), want: ""},
+		{name: "short", in: []byte{'e', 0}, want: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := utf16Order(tt.in); got != tt.want {
+				t.Errorf("utf16Order(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}

@@ -199,6 +199,8 @@ const (
 	CodeCSVHeader     = "csv-header"
 	CodeUnknownColumn = "unknown-column"
 	CodeBlankRow      = "blank-row"
+	CodeEncoding      = "encoding" // the input is not UTF-8 (UTF-16 is named)
+	CodeBOM           = "bom"      // the input starts with a UTF-8 byte order mark
 )
 
 // A Diag is a problem a reader found in the input itself.

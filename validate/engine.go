@@ -131,7 +131,7 @@ func (e *Engine) Rules() []*Rule {
 // diag turns a reader's problem into a finding of the rule with the same ID.
 func (e *Engine) diag(d payload.Diag) {
 	switch d.Code {
-	case payload.CodeSyntax, payload.CodeSchema, payload.CodeCSVHeader:
+	case payload.CodeSyntax, payload.CodeSchema, payload.CodeCSVHeader, payload.CodeEncoding:
 		e.inputFailed = true
 	}
 	r, ok := Lookup(d.Code)

@@ -49,6 +49,8 @@ type Example struct {
 // All lists every rule, in the order `idlint rules` shows them: first the ones about reading
 // the input, then per-record rules, then set rules. Add new rules here.
 var All = []*Rule{
+	Encoding,
+	BOM,
 	Syntax,
 	CSVHeader,
 	UnknownColumn,

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/idlint/idlint/email"
 	"github.com/idlint/idlint/payload"
@@ -42,8 +43,8 @@ func checkEmailFormat(p *Pass) {
 	if !ok {
 		return
 	}
-	if addr = strings.TrimSpace(addr); addr == "" {
-		return // empty: a schema finding
+	if addr = strings.TrimSpace(addr); addr == "" || !utf8.ValidString(addr) {
+		return // empty: a schema finding; not UTF-8: an encoding finding
 	}
 	if prob := email.Check(addr); prob != nil {
 		p.ReportField(f, "email %q: %s", addr, prob.Message)
