@@ -84,7 +84,10 @@ func (e *Engine) Check(name string, r io.Reader, format payload.Format) (payload
 		return payload.Summary{}, fmt.Errorf("validate: Check called after Result")
 	}
 	e.inputFailed = false
-	e.rec.startInput(name)
+	if format == payload.FormatUnknown {
+		format, r = payload.Detect(name, r)
+	}
+	e.rec.startInput(name, format)
 	e.set.startInput(name)
 	sum, err := payload.Read(r, name, format, payload.Handler{Record: e.record, Diag: e.diag})
 	e.records += sum.Records

@@ -83,6 +83,10 @@ func personal(rec *payload.Record, mentions []string) []string {
 	return out
 }
 
+// Format is the syntax of the current input. Only record rules may ask: the set stage does not
+// track it.
+func (p *Pass) Format() payload.Format { return p.st.format }
+
 // Record is the record being checked. It is valid only during the rule's call.
 func (p *Pass) Record() *payload.Record { return p.rec }
 
@@ -149,8 +153,9 @@ func (p *Pass) ReportField(f *payload.Field, format string, args ...any) {
 type stage struct {
 	enabled  map[string]*Rule // read-only after New
 	findings []Finding
-	files    []string // display names of the inputs seen so far, indexed by Ref.File
-	fileIdx  int      // the current input
+	files    []string       // display names of the inputs seen so far, indexed by Ref.File
+	fileIdx  int            // the current input
+	format   payload.Format // the current input's format (record stage only)
 	pass     Pass
 
 	// The set stage's indexes.
@@ -158,9 +163,10 @@ type stage struct {
 	accounts accounts // who claims each account; see Pass.Account
 }
 
-func (st *stage) startInput(name string) {
+func (st *stage) startInput(name string, format payload.Format) {
 	st.fileIdx = len(st.files)
 	st.files = append(st.files, name)
+	st.format = format
 }
 
 // add records a finding of rule r in the current input.

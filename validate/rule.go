@@ -63,6 +63,7 @@ var All = []*Rule{
 	UnknownApplicationType,
 	IntegrationID,
 	IdentityFormat,
+	CSVInjection,
 	DuplicateRecord,
 	DuplicateCloudID,
 	ConflictingMapping,
