@@ -61,12 +61,11 @@ func New(opts Options) (*Engine, error) {
 			continue
 		}
 		enabled[r.ID] = r
-		switch {
-		case r.New == nil:
-		case r.Set:
-			setChecks = append(setChecks, ruleCheck{rule: r, fn: r.New()})
-		default:
-			e.checks = append(e.checks, ruleCheck{rule: r, fn: r.New()})
+		if r.Record != nil {
+			e.checks = append(e.checks, ruleCheck{rule: r, fn: r.Record()})
+		}
+		if r.Set != nil {
+			setChecks = append(setChecks, ruleCheck{rule: r, fn: r.Set()})
 		}
 	}
 	e.rec.enabled = enabled

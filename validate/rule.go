@@ -26,15 +26,17 @@ type Rule struct {
 	// Bad is an example input that breaks the rule and Good its corrected form. A test runs
 	// both, so the documentation cannot drift from what the rule does.
 	Bad, Good Example
-	// New returns the function that checks one record, with fresh state for one run (set
-	// rules keep their indexes in the closure). It is nil for the rules that readers and the
-	// engine report themselves (syntax, csv-header, schema, ...).
-	New func() func(*Pass)
-	// Set marks a rule that relates records to each other. It sees every record that has a
-	// mapping (Pass.Mapping), in input order across all inputs, on the set stage's goroutine;
-	// only set rules may use Pass.Account, Keep and Text. Other rules see one record at a time
-	// and must keep no state.
-	Set bool
+	// Record returns the function that checks one record on its own. Record rules see every
+	// record, as the reader hands it over, and keep no state. Nil for rules without a record
+	// half, and for the rules that readers and the engine report themselves (syntax,
+	// csv-header, schema, ...).
+	Record func() func(*Pass)
+	// Set returns the function that relates a record to the records before it, with fresh
+	// state (its indexes) for one run. It sees every record that has a mapping (Pass.Mapping),
+	// in input order across all inputs, on a set-stage goroutine; only set functions may use
+	// Pass.Account, Keep and Text, and they may not use Pass.Format. A rule may have both
+	// halves.
+	Set func() func(*Pass)
 	// usesAccounts marks set rules that read the shared account index (Pass.Account); they
 	// run on one goroutine, in All's order.
 	usesAccounts bool

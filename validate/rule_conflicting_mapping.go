@@ -22,8 +22,7 @@ jane.doe@acme.com,GITLAB,jdoe
 jane.doe@acme.com,GITHUB,janedoe
 jane.doe@acme.com,GITLAB,jane.doe
 `},
-	New: newConflictingMapping,
-	Set: true,
+	Set: newConflictingMapping,
 }
 
 // A holding is the first identity a developer was seen with in an integration.

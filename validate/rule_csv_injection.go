@@ -29,7 +29,7 @@ john.roe@acme.com,GITHUB,@jroe
 jane.doe@acme.com,GITHUB,janedoe
 john.roe@acme.com,GITHUB,jroe
 `},
-	New: func() func(*Pass) { return checkCSVInjection },
+	Record: func() func(*Pass) { return checkCSVInjection },
 }
 
 func checkCSVInjection(p *Pass) {

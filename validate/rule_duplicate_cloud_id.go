@@ -28,8 +28,7 @@ john.roe@acme.com,GITHUB,JaneDoe
 jane.doe@acme.com,GITHUB,janedoe
 john.roe@acme.com,GITHUB,jroe
 `},
-	New:          func() func(*Pass) { return checkDuplicateCloudID },
-	Set:          true,
+	Set:          func() func(*Pass) { return checkDuplicateCloudID },
 	usesAccounts: true,
 }
 

@@ -17,8 +17,7 @@ Jane.Doe@acme.com,GITHUB,janedoe
 	Good: Example{Name: "identities.csv", Text: `email,applicationType,cloudId
 jane.doe@acme.com,GITHUB,janedoe
 `},
-	New:          func() func(*Pass) { return checkDuplicateRecord },
-	Set:          true,
+	Set:          func() func(*Pass) { return checkDuplicateRecord },
 	usesAccounts: true,
 }
 

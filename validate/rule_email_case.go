@@ -23,7 +23,7 @@ Jane.Doe@Acme.com,GITHUB,janedoe
 	Good: Example{Name: "identities.csv", Text: `email,applicationType,cloudId
 jane.doe@acme.com,GITHUB,janedoe
 `},
-	New: func() func(*Pass) { return checkEmailCase },
+	Record: func() func(*Pass) { return checkEmailCase },
 }
 
 func checkEmailCase(p *Pass) {

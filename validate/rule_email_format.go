@@ -35,7 +35,7 @@ john..roe@acme.com,GITHUB,jroe
 jane.doe@acme.com,GITHUB,janedoe
 john.roe@acme.com,GITHUB,jroe
 `},
-	New: func() func(*Pass) { return checkEmailFormat },
+	Record: func() func(*Pass) { return checkEmailFormat },
 }
 
 func checkEmailFormat(p *Pass) {

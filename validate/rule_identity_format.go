@@ -27,7 +27,7 @@ jane.doe@acme.com,GITHUB,Jane Doe
 	Good: Example{Name: "identities.csv", Text: `email,applicationType,cloudId
 jane.doe@acme.com,GITHUB,janedoe
 `},
-	New: func() func(*Pass) { return checkIdentityFormat },
+	Record: func() func(*Pass) { return checkIdentityFormat },
 }
 
 func checkIdentityFormat(p *Pass) {

@@ -26,7 +26,7 @@ john.roe@acme.com,#1041,jroe
 jane.doe@acme.com,1041,janedoe
 john.roe@acme.com,1041,jroe
 `},
-	New: func() func(*Pass) { return checkIntegrationID },
+	Record: func() func(*Pass) { return checkIntegrationID },
 }
 
 func checkIntegrationID(p *Pass) {

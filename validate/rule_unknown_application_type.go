@@ -25,7 +25,7 @@ john.roe@acme.com,github,jroe
 jane.doe@acme.com,GITHUB,janedoe
 john.roe@acme.com,GITHUB,jroe
 `},
-	New: func() func(*Pass) { return checkApplicationType },
+	Record: func() func(*Pass) { return checkApplicationType },
 }
 
 func checkApplicationType(p *Pass) {

@@ -1,0 +1,86 @@
+// Package confusables maps characters to the ASCII characters they can be mistaken for, from
+// the Unicode Consortium's confusables data (UTS #39), and computes skeletons: two strings
+// with the same skeleton look alike ("аcme" with a Cyrillic а, and "acme").
+//
+// The data is confusables.txt beside this file: the entries of Unicode 17.0.0's
+// confusables.txt whose prototype is printable ASCII (see README.md for its provenance and
+// LICENSE-UNICODE.txt for its licence). Identity files are overwhelmingly ASCII, so the look-
+// alikes that matter are those of ASCII letters and digits; characters whose prototypes are
+// not ASCII are left as they are.
+package confusables
+
+import (
+	"bufio"
+	_ "embed"
+	"strconv"
+	"strings"
+	"sync"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+//go:embed confusables.txt
+var data string
+
+var (
+	loadOnce   sync.Once
+	prototypes map[rune]string
+)
+
+// load parses the data: lines of "SOURCE ;\tPROTOTYPE ;\tMA\t# comment", with code points in
+// hexadecimal, the prototype possibly several.
+func load() {
+	prototypes = make(map[rune]string, 2048)
+	sc := bufio.NewScanner(strings.NewReader(data))
+	for sc.Scan() {
+		line := sc.Text()
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		fields := strings.Split(line, ";")
+		if len(fields) < 2 {
+			continue
+		}
+		src, err := strconv.ParseUint(strings.TrimSpace(fields[0]), 16, 32)
+		if err != nil {
+			continue
+		}
+		var proto strings.Builder
+		for _, cp := range strings.Fields(fields[1]) {
+			r, err := strconv.ParseUint(cp, 16, 32)
+			if err != nil {
+				proto.Reset()
+				break
+			}
+			proto.WriteRune(rune(r))
+		}
+		if proto.Len() > 0 {
+			prototypes[rune(src)] = proto.String()
+		}
+	}
+}
+
+// Prototype returns the ASCII text r can be mistaken for ("a" for U+0430 CYRILLIC SMALL
+// LETTER A), and false when the data has no ASCII look-alike for it.
+func Prototype(r rune) (string, bool) {
+	loadOnce.Do(load)
+	p, ok := prototypes[r]
+	return p, ok
+}
+
+// Skeleton returns the UTS #39 skeleton of s as far as the data goes: NFD, each character
+// replaced by its prototype, NFD again. Strings that look alike have equal skeletons.
+func Skeleton(s string) string {
+	loadOnce.Do(load)
+	s = norm.NFD.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if p, ok := prototypes[r]; ok {
+			b.WriteString(p)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return norm.NFD.String(b.String())
+}

@@ -1,0 +1,42 @@
+package confusables
+
+import "testing"
+
+func TestPrototype(t *testing.T) {
+	tests := []struct {
+		r    rune
+		want string
+		ok   bool
+	}{
+		{r: 'а', want: "a", ok: true}, // U+0430 CYRILLIC SMALL LETTER A
+		{r: 'ο', want: "o", ok: true}, // U+03BF GREEK SMALL LETTER OMICRON
+		{r: 'ѕ', want: "s", ok: true}, // U+0455 CYRILLIC SMALL LETTER DZE
+		{r: 'a', ok: false},
+		{r: '中', ok: false},
+	}
+	for _, tt := range tests {
+		got, ok := Prototype(tt.r)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("Prototype(%U) = %q, %v; want %q, %v", tt.r, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestSkeleton(t *testing.T) {
+	tests := []struct {
+		a, b string
+		same bool
+	}{
+		{a: "jane.doe@acme.com", b: "jаne.doe@acme.com", same: true},  // Cyrillic а
+		{a: "jane.doe@acme.com", b: "jane.doe@acmе.com", same: true},  // Cyrillic е
+		{a: "paypal", b: "pаypаl", same: true},                        // two Cyrillic а
+		{a: "jane.doe@acme.com", b: "john.roe@acme.com", same: false}, // different people
+		{a: "müller", b: "mu\u0308ller", same: true},                  // NFC and NFD
+		{a: "jane", b: "jane\u200b", same: false},                     // invisible characters are another rule's
+	}
+	for _, tt := range tests {
+		if got := Skeleton(tt.a) == Skeleton(tt.b); got != tt.same {
+			t.Errorf("Skeleton(%q) == Skeleton(%q) is %v, want %v", tt.a, tt.b, got, tt.same)
+		}
+	}
+}
