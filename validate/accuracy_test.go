@@ -61,6 +61,8 @@ var expectedRules = map[string][]string{
 	"unknown_application_type":   {"unknown-application-type"},
 	"lowercase_application_type": {"unknown-application-type"},
 	"wrong_type":                 {"schema", "integration-id"},
+	"homoglyph_email":            {"unicode-spoofing"},
+	"invisible_char":             {"unicode-spoofing"},
 }
 
 // TestAccuracyOnGeneratedFiles checks idlint against the generator's truth manifest in every

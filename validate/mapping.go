@@ -79,3 +79,6 @@ func (m mapping) key(parts ...string) uint64 {
 	}
 	return h
 }
+
+// hashBytes hashes bytes with the run's seed.
+func hashBytes(b []byte) uint64 { return maphash.Bytes(seed, b) }

@@ -83,6 +83,10 @@ func personal(rec *payload.Record, mentions []string) []string {
 	return out
 }
 
+// Enabled reports whether a rule is on in this run, for a rule that leaves a fault to
+// another one when that one reports it.
+func (p *Pass) Enabled(r *Rule) bool { return p.st.enabled[r.ID] != nil }
+
 // Format is the syntax of the current input. Only record rules may ask: the set stage does not
 // track it.
 func (p *Pass) Format() payload.Format { return p.st.format }

@@ -66,6 +66,7 @@ var All = []*Rule{
 	IntegrationID,
 	IdentityFormat,
 	CSVInjection,
+	UnicodeSpoofing,
 	DuplicateRecord,
 	DuplicateCloudID,
 	ConflictingMapping,

@@ -46,6 +46,9 @@ func checkEmailFormat(p *Pass) {
 	if addr = strings.TrimSpace(addr); addr == "" || !utf8.ValidString(addr) {
 		return // empty: a schema finding; not UTF-8: an encoding finding
 	}
+	if p.Enabled(UnicodeSpoofing) && spoofing(payload.FieldEmail, addr) != "" {
+		return // disguised characters: one unicode-spoofing finding says which
+	}
 	if prob := email.Check(addr); prob != nil {
 		p.ReportField(f, "email %q: %s", addr, prob.Message)
 	}

@@ -23,8 +23,9 @@ import (
 var data string
 
 var (
-	loadOnce   sync.Once
-	prototypes map[rune]string
+	loadOnce        sync.Once
+	prototypes      map[rune]string
+	asciiPrototypes [128]string // prototypes of ASCII characters ("1" → "l", "m" → "rn")
 )
 
 // load parses the data: lines of "SOURCE ;\tPROTOTYPE ;\tMA\t# comment", with code points in
@@ -56,6 +57,9 @@ func load() {
 		}
 		if proto.Len() > 0 {
 			prototypes[rune(src)] = proto.String()
+			if src < 128 {
+				asciiPrototypes[src] = proto.String()
+			}
 		}
 	}
 }
@@ -70,8 +74,35 @@ func Prototype(r rune) (string, bool) {
 
 // Skeleton returns the UTS #39 skeleton of s as far as the data goes: NFD, each character
 // replaced by its prototype, NFD again. Strings that look alike have equal skeletons.
-func Skeleton(s string) string {
+func Skeleton(s string) string { return string(AppendSkeleton(nil, s)) }
+
+// AppendSkeleton appends the skeleton of s to dst. For ASCII text, which is already in NFD and
+// whose prototypes are ASCII, it is one pass with no allocation beyond dst's growth, so it can
+// run on every email of a large file.
+func AppendSkeleton(dst []byte, s string) []byte {
 	loadOnce.Do(load)
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		for i := 0; i < len(s); i++ {
+			if p := asciiPrototypes[s[i]]; p != "" {
+				dst = append(dst, p...)
+			} else {
+				dst = append(dst, s[i])
+			}
+		}
+		return dst
+	}
+	return append(dst, skeleton(s)...)
+}
+
+// skeleton is the general case of AppendSkeleton.
+func skeleton(s string) string {
 	s = norm.NFD.String(s)
 	var b strings.Builder
 	b.Grow(len(s))

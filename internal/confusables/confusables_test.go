@@ -40,3 +40,19 @@ func TestSkeleton(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendSkeletonASCII checks the ASCII fast path against the general one.
+func TestAppendSkeletonASCII(t *testing.T) {
+	for _, s := range []string{"jane.doe@acme.com", "I1l|0O`\"m", "", "x"} {
+		if got, want := string(AppendSkeleton(nil, s)), skeleton(s); got != want {
+			t.Errorf("AppendSkeleton(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func BenchmarkAppendSkeletonASCII(b *testing.B) {
+	var buf []byte
+	for b.Loop() {
+		buf = AppendSkeleton(buf[:0], "jane.doe+github@acme-corp.com")
+	}
+}

@@ -1,0 +1,224 @@
+package validate
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/runenames"
+
+	"github.com/idlint/idlint/internal/confusables"
+	"github.com/idlint/idlint/payload"
+)
+
+// UnicodeSpoofing finds text made to look like something it is not.
+var UnicodeSpoofing = &Rule{
+	ID:       "unicode-spoofing",
+	Severity: SeverityError,
+	Summary:  "an invisible or bidirectional control character, mixed scripts, or a look-alike of another email",
+	Doc: `An email or account ID that looks right but is not attributes one person's work to another,
+and nobody reading the file can see why. idlint finds three kinds of disguise (Unicode TR39):
+  - invisible and bidirectional control characters in any field: zero-width space and
+    joiners, soft hyphen, word joiner, a byte order mark inside text, and the controls that
+    reorder how text is shown (U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C);
+  - one label of an email, or one word of an identity, that mixes scripts that look alike:
+    Latin with Cyrillic, Greek, Armenian or Cherokee ("jаne" with a Cyrillic а);
+  - two different emails in the run that look the same (the same confusable skeleton, from
+    the Unicode confusables data), where one of them has non-ASCII characters.
+Each finding names the code points and what they look like. Retype the value in plain text.`,
+	Bad: Example{Name: "identities.csv", Text: "email,applicationType,cloudId\n" +
+		"jane.doe@acme.com,GITHUB,janedoe\n" +
+		"j\u0430ne.doe@acme.com,GITLAB,jane.doe\n" +
+		"john.roe@acme.com,GITHUB,jroe\u200b\n"},
+	Good: Example{Name: "identities.csv", Text: "email,applicationType,cloudId\n" +
+		"jane.doe@acme.com,GITHUB,janedoe\n" +
+		"müller@bücher.de,GITHUB,mueller\n"},
+	Record: func() func(*Pass) { return checkSpoofing },
+	Set:    newLookAlikes,
+}
+
+func checkSpoofing(p *Pass) {
+	rec := p.Record()
+	for i := range rec.Fields {
+		f := &rec.Fields[i]
+		if f.Kind != payload.KindString {
+			continue
+		}
+		switch f.Name {
+		case payload.FieldEmail, payload.FieldIdentity, payload.FieldCloudID, payload.FieldApplicationType:
+			if msg := spoofing(f.Name, strings.TrimSpace(f.Value)); msg != "" {
+				p.ReportField(f, "%s", msg)
+			}
+		}
+	}
+}
+
+// spoofing describes the first disguise in a field's value, or returns "".
+func spoofing(name, v string) string {
+	if plainASCII(v) {
+		return "" // the common case: nothing to hide in
+	}
+	char := 0
+	for _, r := range v {
+		char++
+		if hidden(r) {
+			kind := "an invisible character"
+			if bidiControl(r) {
+				kind = "a bidirectional control character, which reorders how text is shown"
+			}
+			return fmt.Sprintf("%s %q contains %s, %s, at character %d; retype the value without it", name, v, describeRune(r), kind, char)
+		}
+	}
+	for _, word := range words(v) {
+		if scripts := confusableScripts(word); len(scripts) > 1 {
+			var foreign []string
+			for _, r := range word {
+				if r >= 0x80 && unicode.IsLetter(r) {
+					if proto, ok := confusables.Prototype(r); ok {
+						foreign = append(foreign, fmt.Sprintf("%s looks like %q", describeRune(r), proto))
+					}
+				}
+			}
+			if len(foreign) == 0 {
+				continue // mixed, but nothing in it looks like a Latin letter
+			}
+			return fmt.Sprintf("%s %q mixes %s letters in %q: %s; retype it in one script", name, v, strings.Join(scripts, " and "), word, strings.Join(foreign, ", "))
+		}
+	}
+	return ""
+}
+
+// hidden reports characters that show as nothing: format characters (Cf: zero-width space,
+// joiners, soft hyphen, bidirectional controls, a byte order mark) and the fillers that
+// render as blank (combining grapheme joiner, Hangul fillers).
+func hidden(r rune) bool {
+	switch r {
+	case 0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0:
+		return true
+	}
+	return unicode.Is(unicode.Cf, r)
+}
+
+func bidiControl(r rune) bool {
+	return r == 0x061C || r == 0x200E || r == 0x200F || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
+}
+
+// describeRune names a code point: U+0430 CYRILLIC SMALL LETTER A.
+func describeRune(r rune) string {
+	if name := runenames.Name(r); name != "" {
+		return fmt.Sprintf("%U %s", r, name)
+	}
+	return fmt.Sprintf("%U", r)
+}
+
+// words splits a value into the units that must each be in one script: the labels of an
+// email's local part and domain, the parts of an identity between punctuation.
+func words(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsMark(r) && !unicode.IsDigit(r)
+	})
+}
+
+// lookAlikeScripts are the scripts whose letters pass for Latin ones.
+var lookAlikeScripts = []struct {
+	name  string
+	table *unicode.RangeTable
+}{
+	{"Latin", unicode.Latin}, {"Cyrillic", unicode.Cyrillic}, {"Greek", unicode.Greek},
+	{"Armenian", unicode.Armenian}, {"Cherokee", unicode.Cherokee},
+}
+
+// confusableScripts lists the look-alike scripts whose letters a word uses.
+func confusableScripts(word string) []string {
+	var seen []string
+	for _, r := range word {
+		for _, s := range lookAlikeScripts {
+			if unicode.Is(s.table, r) {
+				if !containsString(seen, s.name) {
+					seen = append(seen, s.name)
+				}
+				break
+			}
+		}
+	}
+	return seen
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// A lookAlike is the first email seen with a skeleton.
+type lookAlike struct {
+	email     Text // lowercased
+	at        Ref
+	nonASCII  bool
+	disguised bool // the record half reported it already
+}
+
+// newLookAlikes finds two different emails that look the same. Only pairs where one side has
+// non-ASCII characters are reported: "jdoe1" and "jdoel" share a skeleton too, but plain
+// ASCII is what people can check by eye.
+func newLookAlikes() func(*Pass) {
+	first := map[uint64]lookAlike{}
+	var buf []byte
+	return func(p *Pass) {
+		m, _ := p.Mapping()
+		buf = confusables.AppendSkeleton(buf[:0], m.emailKey)
+		key := hashBytes(buf)
+		nonASCII := !isASCII(m.emailKey)
+		disguised := nonASCII && spoofing(payload.FieldEmail, m.email) != ""
+		prev, seen := first[key]
+		if !seen {
+			first[key] = lookAlike{email: p.Keep(m.emailKey), at: p.Here(), nonASCII: nonASCII, disguised: disguised}
+			return
+		}
+		if !prev.nonASCII && !nonASCII || prev.disguised || disguised {
+			return // plain ASCII both, or one side already reported by the record half
+		}
+		other := p.Text(prev.email)
+		if other == m.emailKey {
+			return
+		}
+		p.Mention(other)
+		f, _ := p.Record().Field(payload.FieldEmail)
+		p.ReportField(f, "email %q looks the same as %q (%s) but is a different address%s; if they are one developer, use one spelling", m.email, other, p.Where(prev.at), differences(m.emailKey, other))
+	}
+}
+
+// differences names the non-ASCII characters of a that b does not have: ": it has U+0430
+// CYRILLIC SMALL LETTER A".
+func differences(a, b string) string {
+	var diff []string
+	for _, r := range a {
+		if r >= 0x80 && !strings.ContainsRune(b, r) {
+			diff = append(diff, describeRune(r))
+		}
+	}
+	if len(diff) == 0 {
+		for _, r := range b {
+			if r >= 0x80 && !strings.ContainsRune(a, r) {
+				diff = append(diff, describeRune(r))
+			}
+		}
+		if len(diff) == 0 {
+			return ""
+		}
+		return ": the other has " + strings.Join(diff, ", ")
+	}
+	return ": it has " + strings.Join(diff, ", ")
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
