@@ -835,21 +835,10 @@ func (p *parser) parseObject(depth int) bool {
 		if !p.parseValue(c, depth+1) {
 			return false
 		}
-		c, ok = p.skipWS()
-		if !ok {
-			return p.eofIn("object", openPos)
+		var more bool
+		if c, more, ok = p.nextMember('}', "object", openPos, "expected ',' or '}' after object member, found %s"); !ok || !more {
+			return ok
 		}
-		switch c {
-		case ',':
-			if c, ok = p.afterComma('}', "object", openPos); !ok {
-				return false
-			}
-			continue
-		case '}':
-			p.i++
-			return true
-		}
-		return p.unexpected(c, "object", openPos, "expected ',' or '}' after object member, found %s")
 	}
 }
 
@@ -874,22 +863,30 @@ func (p *parser) parseArray(depth int) bool {
 		if !p.parseValue(c, depth+1) {
 			return false
 		}
-		c, ok = p.skipWS()
-		if !ok {
-			return p.eofIn("array", openPos)
+		var more bool
+		if c, more, ok = p.nextMember(']', "array", openPos, "expected ',' or ']' after array element, found %s"); !ok || !more {
+			return ok
 		}
-		switch c {
-		case ',':
-			if c, ok = p.afterComma(']', "array", openPos); !ok {
-				return false
-			}
-			continue
-		case ']':
-			p.i++
-			return true
-		}
-		return p.unexpected(c, "array", openPos, "expected ',' or ']' after array element, found %s")
 	}
+}
+
+// nextMember moves past the whitespace after a member of an array or object. After a ',' it
+// returns the byte that starts the next member (more is true); at the closing byte it consumes
+// it (more is false). ok is false when a syntax error was reported.
+func (p *parser) nextMember(close byte, kind string, openPos Pos, unexpected string) (c byte, more, ok bool) {
+	c, ok = p.skipWS()
+	if !ok {
+		return 0, false, p.eofIn(kind, openPos)
+	}
+	switch c {
+	case ',':
+		c, ok = p.afterComma(close, kind, openPos)
+		return c, ok, ok
+	case close:
+		p.i++
+		return 0, false, true
+	}
+	return 0, false, p.unexpected(c, kind, openPos, unexpected)
 }
 
 // strSpecial marks the bytes that end the fast path of scanString.
