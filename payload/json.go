@@ -315,23 +315,10 @@ func (p *parser) parseRecords(shape Shape, depth int) bool {
 			return false
 		}
 		p.emit(shape)
-		if c = p.peek(); c <= ' ' {
-			c, ok = p.skipWS()
+		var more bool
+		if c, more, ok = p.nextMember(']', "array", openPos, "expected ',' or ']' after array element, found %s"); !ok || !more {
+			return ok
 		}
-		if !ok {
-			return p.eofIn("array", openPos)
-		}
-		switch c {
-		case ',':
-			if c, ok = p.afterComma(']', "array", openPos); !ok {
-				return false
-			}
-			continue
-		case ']':
-			p.i++
-			return true
-		}
-		return p.unexpected(c, "array", openPos, "expected ',' or ']' after array element, found %s")
 	}
 }
 
@@ -600,23 +587,10 @@ func (p *parser) readFields(openPos Pos, depth int) bool {
 			p.rec.Fields = append(p.rec.Fields, f)
 			p.spans = append(p.spans, sp)
 		}
-		if c = p.peek(); c <= ' ' {
-			c, ok = p.skipWS()
+		var more bool
+		if c, more, ok = p.nextMember('}', "object", openPos, "expected ',' or '}' after object member, found %s"); !ok || !more {
+			return ok
 		}
-		if !ok {
-			return p.eofIn("object", openPos)
-		}
-		switch c {
-		case ',':
-			if c, ok = p.afterComma('}', "object", openPos); !ok {
-				return false
-			}
-			continue
-		case '}':
-			p.i++
-			return true
-		}
-		return p.unexpected(c, "object", openPos, "expected ',' or '}' after object member, found %s")
 	}
 }
 
@@ -874,7 +848,9 @@ func (p *parser) parseArray(depth int) bool {
 // returns the byte that starts the next member (more is true); at the closing byte it consumes
 // it (more is false). ok is false when a syntax error was reported.
 func (p *parser) nextMember(close byte, kind string, openPos Pos, unexpected string) (c byte, more, ok bool) {
-	c, ok = p.skipWS()
+	if c, ok = p.peek(), true; c <= ' ' { // the buffer's end reads as 0, and skipWS refills
+		c, ok = p.skipWS()
+	}
 	if !ok {
 		return 0, false, p.eofIn(kind, openPos)
 	}
