@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -89,5 +90,32 @@ func TestUnreadableInput(t *testing.T) {
 	}
 	if !strings.Contains(errs, "cannot read") || !strings.Contains(out, "in 1 record (1 file)") {
 		t.Errorf("stdout %q, stderr %q", out, errs)
+	}
+}
+
+// TestOfflineBinary runs the built binary in a network namespace of its own, where no
+// connection can be made, on every example; it must behave exactly as it does with a network.
+// It needs unshare(1) and the right to make namespaces (root, or user namespaces enabled);
+// without them it skips.
+func TestOfflineBinary(t *testing.T) {
+	unshare, err := exec.LookPath("unshare")
+	if err != nil {
+		t.Skip("unshare(1) is not installed; skipping the no-network run")
+	}
+	if err := exec.Command(unshare, "-n", "true").Run(); err != nil {
+		if err := exec.Command(unshare, "-rn", "true").Run(); err != nil {
+			t.Skipf("cannot make a network namespace here (%v); skipping the no-network run", err)
+		}
+		unshare += " -r"
+	}
+	examples := filepath.Join("..", "..", "testdata", "examples")
+	with := exec.Command(binary, "check", "--color", "never", examples)
+	want, _ := with.CombinedOutput()
+	args := append(strings.Fields(unshare)[1:], "-n", binary, "check", "--color", "never", examples)
+	without := exec.Command(strings.Fields(unshare)[0], args...)
+	got, _ := without.CombinedOutput()
+	if without.ProcessState.ExitCode() != with.ProcessState.ExitCode() || string(got) != string(want) {
+		t.Errorf("without a network: exit %d\n%s\nwith one: exit %d\n%s",
+			without.ProcessState.ExitCode(), got, with.ProcessState.ExitCode(), want)
 	}
 }
