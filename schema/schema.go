@@ -134,11 +134,47 @@ func compileDefinition(file, def string) (*gojsonschema.Schema, error) {
 	if !ok {
 		return nil, fmt.Errorf("schema %s: no definition %q", file, def)
 	}
-	s, err := gojsonschema.NewSchemaLoader().Compile(gojsonschema.NewBytesLoader(raw))
+	s, err := compile(raw)
 	if err != nil {
 		return nil, fmt.Errorf("schema %s#/definitions/%s: %w", file, def, err)
 	}
 	return s, nil
+}
+
+// compile compiles a schema after refusing any reference that is not within the schema
+// itself: gojsonschema would fetch a "$ref" to an http(s) address from the network, and
+// idlint never touches the network. Every schema idlint compiles goes through here.
+func compile(src []byte) (*gojsonschema.Schema, error) {
+	var doc interface{}
+	if err := json.Unmarshal(src, &doc); err != nil {
+		return nil, err
+	}
+	if ref, ok := remoteRef(doc); ok {
+		return nil, fmt.Errorf("the schema refers to %q; idlint never loads schemas from elsewhere: put the definition in the schema and refer to it as \"#/definitions/...\"", ref)
+	}
+	return gojsonschema.NewSchemaLoader().Compile(gojsonschema.NewBytesLoader(src))
+}
+
+// remoteRef finds a "$ref" whose target is outside the document (anything but "#...").
+func remoteRef(v interface{}) (string, bool) {
+	switch v := v.(type) {
+	case map[string]interface{}:
+		if ref, ok := v["$ref"].(string); ok && !strings.HasPrefix(ref, "#") {
+			return ref, true
+		}
+		for _, x := range v {
+			if ref, ok := remoteRef(x); ok {
+				return ref, true
+			}
+		}
+	case []interface{}:
+		for _, x := range v {
+			if ref, ok := remoteRef(x); ok {
+				return ref, true
+			}
+		}
+	}
+	return "", false
 }
 
 // fieldsOf lists the fields of each shape, in the order messages name them.

@@ -2,7 +2,9 @@ package schema
 
 import (
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -262,5 +264,42 @@ func BenchmarkCheckInvalid(b *testing.B) {
 	r := rec(payload.ShapeV2, str("email", "a@b.co"), str("integrationId", "1041"), str("identity", "x"))
 	for b.Loop() {
 		v.Check(r)
+	}
+}
+
+// failingTransport fails the test on any HTTP request.
+type failingTransport struct{ t *testing.T }
+
+func (f failingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	f.t.Errorf("a network request was made: %s %s", r.Method, r.URL)
+	return nil, errors.New("no network")
+}
+
+// TestRemoteRefRefused checks that a schema with a reference outside itself is refused before
+// gojsonschema could fetch it, and that local references still work.
+func TestRemoteRefRefused(t *testing.T) {
+	saved := http.DefaultTransport
+	http.DefaultTransport = failingTransport{t}
+	t.Cleanup(func() { http.DefaultTransport = saved })
+
+	tests := []struct {
+		name    string
+		src     string
+		wantErr string
+	}{
+		{name: "remote", src: `{"properties": {"a": {"$ref": "https://example.com/s.json"}}}`, wantErr: `refers to "https://example.com/s.json"`},
+		{name: "relative file", src: `{"items": [{"$ref": "other.json#/x"}]}`, wantErr: `refers to "other.json#/x"`},
+		{name: "local", src: `{"definitions": {"x": {"type": "string"}}, "$ref": "#/definitions/x"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := compile([]byte(tt.src))
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Errorf("compile: %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Errorf("compile error = %v, want one containing %q", err, tt.wantErr)
+			}
+		})
 	}
 }
