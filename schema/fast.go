@@ -26,7 +26,7 @@ func FastValid(rec *payload.Record, shape payload.Shape) bool {
 			if f.Kind != payload.KindNumber || !positiveIntegerLiteral(f.Value) {
 				return false
 			}
-		} else if f.Kind != payload.KindString || f.Value == "" {
+		} else if f.Kind != payload.KindString || !hasNonSpace(f.Value) {
 			return false
 		}
 	}
@@ -56,6 +56,19 @@ func fieldBit(shape payload.Shape, name string) (bit uint8, integer bool) {
 		}
 	}
 	return 0, false
+}
+
+// hasNonSpace reports whether s matches the schemas' pattern "\S": a character other than the
+// ASCII space, tab, line feed, form feed and carriage return (Go's regexp \s).
+func hasNonSpace(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '\t', '\n', '\f', '\r':
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // positiveIntegerLiteral accepts [1-9][0-9]*: every such literal is an integer ≥ 1 to JSON

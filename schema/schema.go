@@ -376,13 +376,25 @@ func translate(rec *payload.Record, shape payload.Shape, e gojsonschema.ResultEr
 		return Violation{Field: field, Message: fmt.Sprintf("%q must be %s, not %s", field, expected(d["expected"]), describeField(f))}, true
 	case "string_gte":
 		return Violation{Field: field, Message: fmt.Sprintf("%q is empty; give a value", field)}, true
+	case "pattern":
+		if f, _ := rec.Field(field); f != nil && f.Kind == payload.KindString && strings.TrimSpace(f.Value) == "" {
+			if f.Value == "" {
+				return Violation{}, false // "is empty", from minLength
+			}
+			// The built-in schemas' pattern "\S" refuses values of only spaces.
+			return Violation{Field: field, Message: fmt.Sprintf("%q is blank (only whitespace); give a value", field)}, true
+		}
 	case "number_gte":
 		f, _ := rec.Field(field)
 		return Violation{Field: field, Message: fmt.Sprintf("%q must be a positive integer, not %s", field, clip(f.Value))}, true
 	}
 	// A violation the messages above do not cover (possible only for a custom schema):
 	// gojsonschema's own description.
-	return Violation{Field: field, Message: strings.ToLower(e.Description()[:1]) + e.Description()[1:]}, true
+	desc := e.Description()
+	if desc != "" {
+		desc = strings.ToLower(desc[:1]) + desc[1:]
+	}
+	return Violation{Field: field, Message: desc}, true
 }
 
 func describeField(f *payload.Field) string {

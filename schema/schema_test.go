@@ -74,6 +74,14 @@ func TestCheck(t *testing.T) {
 			want: []Violation{{Field: "email", Message: `"email" is empty; give a value`}},
 		},
 		{
+			name: "blank string",
+			rec:  rec(payload.ShapeV2, str("email", "  "), num("integrationId", "1"), str("identity", "\t")),
+			want: []Violation{
+				{Field: "email", Message: `"email" is blank (only whitespace); give a value`},
+				{Field: "identity", Message: `"identity" is blank (only whitespace); give a value`},
+			},
+		},
+		{
 			name: "null email",
 			rec: rec(payload.ShapeLegacy, payload.Field{Name: "email", Kind: payload.KindNull, Value: "null"},
 				str("applicationType", "GITHUB"), str("cloudId", "x")),
@@ -113,7 +121,7 @@ func TestCheck(t *testing.T) {
 func randomRecord(r *rand.Rand) *payload.Record {
 	names := []string{"email", "integrationId", "identity", "applicationType", "cloudId", "emial", "x"}
 	values := []payload.Field{
-		str("", ""), str("", "a"), str("", " x"), str("", "1041"),
+		str("", ""), str("", "a"), str("", " x"), str("", "1041"), str("", " \t"), str("", "\u00a0"),
 		num("", "0"), num("", "1"), num("", "1041"), num("", "-1"), num("", "1.5"), num("", "1e3"),
 		num("", "1041.0"), num("", "99999999999999999999"), num("", "0.0"),
 		{Kind: payload.KindBool, Value: "true"}, {Kind: payload.KindNull, Value: "null"},

@@ -27,6 +27,9 @@ func checkWhitespace(p *Pass) {
 		if f.Kind != payload.KindString || f.Value == "" || !maySpace(f.Value[0]) && !maySpace(f.Value[len(f.Value)-1]) {
 			continue
 		}
+		if strings.Trim(f.Value, " \t\n\f\r") == "" {
+			continue // only whitespace: the schema reports the field as blank
+		}
 		lead := strings.TrimLeftFunc(f.Value, unicode.IsSpace) != f.Value
 		trail := strings.TrimRightFunc(f.Value, unicode.IsSpace) != f.Value
 		var where string
