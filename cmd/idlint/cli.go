@@ -89,8 +89,11 @@ silently attributes one developer's work to another; idlint says where and what 
 		Version:       version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		// Unknown subcommands are errors, not silently ignored arguments.
-		Args: cobra.NoArgs,
+		// Without Args, cobra answers an unknown subcommand with "unknown command" and a
+		// suggestion, which run turns into exit 2; but only for a root that can run, so this
+		// one shows the help. (With Args: cobra.NoArgs and no RunE, "idlint chekc x" printed
+		// the help and exited 0: a CI step with a typo passed.)
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	root.SetIn(stdin)
 	root.SetOut(stdout)

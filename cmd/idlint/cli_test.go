@@ -7,7 +7,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // runInProcess runs idlint's main logic without a subprocess, for cases the txtar cases
@@ -117,5 +119,34 @@ func TestOfflineBinary(t *testing.T) {
 	if without.ProcessState.ExitCode() != with.ProcessState.ExitCode() || string(got) != string(want) {
 		t.Errorf("without a network: exit %d\n%s\nwith one: exit %d\n%s",
 			without.ProcessState.ExitCode(), got, with.ProcessState.ExitCode(), want)
+	}
+}
+
+// TestFIFOInDirectory checks that a directory walk skips what is not a regular file: a FIFO
+// named *.csv would otherwise block the run forever.
+func TestFIFOInDirectory(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(dir, "pipe.csv"), 0o644); err != nil {
+		t.Skipf("cannot make a FIFO here: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "a.csv"), []byte("email,applicationType,cloudId\njane.doe@acme.com,GITHUB,janedoe\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binary, "check", dir)
+	done := make(chan error, 1)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil || !strings.Contains(out.String(), "in 1 record (1 file)") {
+			t.Errorf("err %v, output %q", err, out.String())
+		}
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("idlint blocked on a FIFO")
 	}
 }

@@ -56,7 +56,8 @@ func expandInputs(args []string) []input {
 				}
 				return nil
 			}
-			if identityExt[strings.ToLower(filepath.Ext(path))] {
+			// Regular files only: a FIFO or device named *.csv would block the run forever.
+			if d.Type().IsRegular() && identityExt[strings.ToLower(filepath.Ext(path))] {
 				out = append(out, input{path: path})
 				found++
 			}
