@@ -18,10 +18,10 @@ type Options struct {
 // An Engine checks the inputs of one run. Inputs are read one after another; set rules see the
 // records of all of them, so a duplicate across two files is found and both sides are named.
 //
-// A run uses two goroutines, one per core the target machines have: the record stage (this
-// goroutine) reads and runs the schema and the record rules, and hands each mapped record to
-// the set stage, which runs the set rules in input order. Findings do not depend on how the
-// two interleave.
+// A run uses several goroutines: the record stage (the caller's) reads and runs the schema and
+// the record rules, and hands each mapped record to the set stage, whose workers run the set
+// rules in input order, one worker per independent index (see setStage). Findings do not
+// depend on how they interleave.
 type Engine struct {
 	schema  *schema.Validator
 	checks  []ruleCheck // record rules
