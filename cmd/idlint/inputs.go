@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -70,7 +71,7 @@ func expandInputs(args []string) []input {
 			out = append(out, input{path: arg, err: fmt.Errorf("%s: no identity files (*.csv, *.json, *.jsonl, *.ndjson) in this directory", arg)})
 		}
 	}
-	return out
+	return dedupe(out)
 }
 
 // cannotRead words a failure to open or stat an input: "cannot read x.csv: permission denied".
@@ -80,4 +81,31 @@ func cannotRead(path string, err error) error {
 		err = pe.Err
 	}
 	return fmt.Errorf("cannot read %s: %w", path, err)
+}
+
+// dedupe drops an input given twice (a file named on its own and found again in a directory,
+// or two paths to one file), which would otherwise be reported as a duplicate of itself, and
+// refuses a second "-": standard input can be read only once.
+func dedupe(in []input) []input {
+	var out []input
+	var seen []os.FileInfo
+	stdin := false
+	for _, x := range in {
+		switch {
+		case x.err != nil:
+		case x.stdin && stdin:
+			x = input{path: "-", err: errors.New(`"-" is given more than once; standard input can be read only once`)}
+		case x.stdin:
+			stdin = true
+		default:
+			if info, err := os.Stat(x.path); err == nil {
+				if slices.ContainsFunc(seen, func(s os.FileInfo) bool { return os.SameFile(s, info) }) {
+					continue
+				}
+				seen = append(seen, info)
+			}
+		}
+		out = append(out, x)
+	}
+	return out
 }
