@@ -1603,28 +1603,3 @@ func (p *parser) textEnd(e, st int, mayFill bool) int {
 		}
 	}
 }
-
-// ---- a plain validator ----
-
-// checkJSON reads one JSON text (RFC 8259: one value, optionally surrounded by whitespace; no
-// byte order mark) and returns its first syntax error, if any. It is the scanner of ReadJSON
-// without the payload rules, for tests and for Detect.
-func checkJSON(r io.Reader) (Diag, bool) {
-	var d Diag
-	var got bool
-	h := Handler{Diag: func(x Diag) {
-		if !got {
-			d, got = x, true
-		}
-	}}
-	p := newParser(r, h, defaultBufSize)
-	c, ok := p.skipWS()
-	if !ok {
-		if p.ioErr == nil {
-			p.failHere("unexpected end of input: expected a JSON value")
-		}
-	} else if p.parseValue(c, 1) {
-		p.checkEnd()
-	}
-	return d, got
-}

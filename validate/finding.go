@@ -3,7 +3,6 @@ package validate
 import (
 	"cmp"
 	"fmt"
-	"strings"
 
 	"github.com/idlint/idlint/payload"
 )
@@ -28,19 +27,6 @@ func (s Severity) String() string {
 		return "info"
 	}
 	return fmt.Sprintf("severity(%d)", int(s))
-}
-
-// ParseSeverity is the inverse of Severity.String.
-func ParseSeverity(s string) (Severity, error) {
-	switch strings.ToLower(s) {
-	case "error":
-		return SeverityError, nil
-	case "warning":
-		return SeverityWarning, nil
-	case "info":
-		return SeverityInfo, nil
-	}
-	return 0, fmt.Errorf("unknown severity %q; expected error, warning or info", s)
 }
 
 // A Finding is one problem at one place in one input.
