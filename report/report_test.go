@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -21,31 +22,57 @@ func sample() *Report {
 		Files:   2,
 		Records: 40,
 		Rules:   validate.All,
+		Inputs: []Input{
+			{File: "a.csv", Format: "csv", Shape: "legacy", Records: 32},
+			{File: "b.json", Format: "json", Shape: "v2", Records: 8},
+		},
 		Findings: []validate.Finding{
 			{File: "a.csv", Pos: payload.Pos{Line: 3, Col: 19}, Rule: "unknown-application-type", Severity: validate.SeverityError,
 				Message: `unknown applicationType "GITHUBB"; did you mean "GITHUB"?`, Field: "applicationType", Record: 1,
-				Snippet: "john.roe@acme.com,GITHUBB,jroe", SnippetCol: 1},
+				Snippet: "john.roe@acme.com,GITHUBB,jroe", SnippetCol: 1, Personal: []string{"john.roe@acme.com", "jroe"}},
 			{File: "a.csv", Pos: payload.Pos{Line: 5, Col: 1}, Rule: "blank-row", Severity: validate.SeverityWarning,
 				Message: "blank line; delete it, as some CSV readers stop or drop rows there", Record: -1, Snippet: "", SnippetCol: 1},
+			{File: "a.csv", Pos: payload.Pos{Line: 7, Col: 1}, Rule: "duplicate-record", Severity: validate.SeverityWarning,
+				Message: `repeats the mapping at line 2 (jane.doe@acme.com, GITHUB, "janedoe"); delete this one`, Record: 5,
+				Snippet: "jane.doe@acme.com,GITHUB,janedoe", SnippetCol: 1, Personal: []string{"jane.doe@acme.com", "janedoe"}},
+			{File: "a.csv", Pos: payload.Pos{Line: 8, Col: 19}, Rule: "syntax", Severity: validate.SeverityError,
+				Message: `unterminated quote; close it with "`, Record: -1,
+				// A reader finding: no Personal, so --redact masks the address by its pattern.
+				Snippet: `mary.poe@acme.com,"GITHUB,mpoe`, SnippetCol: 1},
 			{File: "b.json", Pos: payload.Pos{Line: 2, Col: 14}, Rule: "email-format", Severity: validate.SeverityError,
-				Message: `email "Ca\trol <c@x.com>": is a display-name address`, Record: 0,
+				Message: `email "Ca\trol <c@x.com>": is a display-name address`, Field: "email", Record: 0,
 				// A tab and a terminal escape in the source must not shift the caret or reach the terminal.
-				Snippet: "{\"email\":\t\"Ca\\trol <c@x.com>\x1b[31m\"}", SnippetCol: 1},
+				Snippet: "{\"email\":\t\"Ca\\trol <c@x.com>\x1b[31m\"}", SnippetCol: 1, Personal: []string{"Ca\trol <c@x.com>"}},
 			{File: "b.json", Pos: payload.Pos{Line: 9, Col: 130}, Rule: "schema", Severity: validate.SeverityError,
-				Message: `"identity" is empty; give a value`, Record: 7,
+				Message: `"identity" is empty; give a value`, Field: "identity", Record: 7,
 				Snippet: `, "identity": ""}`, SnippetCol: 120},
 		},
 	}
 }
 
+// fixedClock makes the junit timestamp stable.
+func fixedClock() time.Time { return time.Date(2025, 3, 14, 15, 9, 26, 0, time.UTC) }
+
 func TestGolden(t *testing.T) {
+	base := Options{Version: "1.2.3", Now: fixedClock, BaseDir: "/work/repo"}
+	with := func(f func(*Options)) Options { o := base; f(&o); return o }
 	tests := []struct {
 		name   string
 		format string
 		opts   Options
+		gate   Gate
 	}{
-		{name: "text", format: "text"},
-		{name: "text-color", format: "text", opts: Options{Color: true}},
+		{name: "text", format: "text", opts: base},
+		{name: "text-color", format: "text", opts: with(func(o *Options) { o.Color = true })},
+		{name: "text-quiet", format: "text", opts: with(func(o *Options) { o.Quiet = true })},
+		{name: "text-redact-mask", format: "text", opts: with(func(o *Options) { o.Redact = RedactMask })},
+		{name: "text-redact-hash", format: "text", opts: with(func(o *Options) { o.Redact = RedactHash })},
+		{name: "json", format: "json", opts: base},
+		{name: "sarif", format: "sarif", opts: base},
+		{name: "github", format: "github", opts: base},
+		{name: "github-max-warnings", format: "github", opts: base, gate: Gate{LimitWarnings: true, MaxWarnings: 0}},
+		{name: "junit", format: "junit", opts: base},
+		{name: "junit-fail-on-warning", format: "junit", opts: base, gate: Gate{FailOn: FailOnWarning}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -53,8 +80,10 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			r := sample()
+			r.Gate = tt.gate
 			var b bytes.Buffer
-			if err := rep.Report(&b, sample()); err != nil {
+			if err := rep.Report(&b, r); err != nil {
 				t.Fatal(err)
 			}
 			golden := filepath.Join("testdata", tt.name+".golden")
@@ -102,16 +131,39 @@ func TestNewUnknownFormat(t *testing.T) {
 	}
 }
 
-// BenchmarkText measures the report stage: 10,000 findings with snippets.
+// BenchmarkText measures the report stage: 10,000 findings with snippets, all printed.
 func BenchmarkText(b *testing.B) {
+	benchmarkFormat(b, "text", Options{MaxPerRule: Unlimited})
+}
+
+// BenchmarkFormats measures every format on the same 10,000 findings, with the options that
+// cost something (the text cap, redaction).
+func BenchmarkFormats(b *testing.B) {
+	for _, c := range []struct {
+		name, format string
+		opts         Options
+	}{
+		{"text-capped", "text", Options{}},
+		{"text-redact", "text", Options{MaxPerRule: Unlimited, Redact: RedactMask}},
+		{"json", "json", Options{}},
+		{"sarif", "sarif", Options{}},
+		{"github", "github", Options{}},
+		{"junit", "junit", Options{}},
+	} {
+		b.Run(c.name, func(b *testing.B) { benchmarkFormat(b, c.format, c.opts) })
+	}
+}
+
+func benchmarkFormat(b *testing.B, format string, opts Options) {
 	one := sample().Findings[0]
-	r := &Report{Files: 1, Records: 1000000}
+	r := &Report{Files: 1, Records: 1000000, Rules: validate.All}
 	for i := range 10000 {
 		f := one
 		f.Pos.Line = i + 2
+		f.Record = i
 		r.Findings = append(r.Findings, f)
 	}
-	rep, _ := New("text", Options{})
+	rep, _ := New(format, opts)
 	for b.Loop() {
 		if err := rep.Report(discard{}, r); err != nil {
 			b.Fatal(err)

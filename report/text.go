@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"text/tabwriter"
 	"unicode/utf8"
 
 	"github.com/fatih/color"
@@ -18,11 +19,13 @@ import (
 //
 // then the source line with a caret under the column, then a summary line.
 type text struct {
+	opts                                      Options
 	pos, err, warn, info, rule, caret, gutter *color.Color
 }
 
 func newText(opts Options) Reporter {
 	t := &text{
+		opts:   opts,
 		pos:    color.New(color.Bold),
 		err:    color.New(color.FgRed, color.Bold),
 		warn:   color.New(color.FgYellow, color.Bold),
@@ -45,14 +48,36 @@ func newText(opts Options) Reporter {
 
 func (t *text) Report(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
-	for _, f := range r.Findings {
+	v := newView(r, t.opts, textMaxPerRule)
+	for _, f := range v.shown {
 		t.finding(bw, f)
+	}
+	if v.omitted > 0 {
+		// The cap hid findings: say how many of each rule, then count every rule with the
+		// first places it was found, so the size and shape of the problem stay visible.
+		for _, rc := range v.omissions() {
+			fmt.Fprintf(bw, "%s (--max-findings %d)\n", moreLine(rc), v.limit)
+		}
+		fmt.Fprintln(bw, "findings by rule:")
+		tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
+		for _, rc := range v.byRule {
+			locs := make([]string, len(rc.samples))
+			for i, s := range rc.samples {
+				locs[i] = s.String()
+			}
+			more := ""
+			if rc.count > len(rc.samples) {
+				more = ", …"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s%s\n", rc.rule, severityCount(rc), strings.Join(locs, ", "), more)
+		}
+		tw.Flush()
 	}
 	fmt.Fprintln(bw, r.Summary())
 	return bw.Flush()
 }
 
-func (t *text) finding(w *bufio.Writer, f validate.Finding) {
+func (t *text) finding(w io.Writer, f validate.Finding) {
 	sev := t.info
 	switch f.Severity {
 	case validate.SeverityError:

@@ -29,11 +29,11 @@ import (
 	"github.com/idlint/idlint/payload"
 )
 
-//go:embed v2.json legacy.json
+//go:embed v2.json legacy.json report.json
 var files embed.FS
 
 // Names lists the schemas `idlint schema NAME` prints.
-var Names = []string{"v2", "legacy"}
+var Names = []string{"v2", "legacy", "report"}
 
 // Source returns the text of a built-in schema by name ("v2" or "legacy").
 func Source(name string) ([]byte, error) {

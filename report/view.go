@@ -1,0 +1,138 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/idlint/idlint/payload"
+	"github.com/idlint/idlint/validate"
+)
+
+// textMaxPerRule is how many findings of one rule text shows by default: on a big file a
+// person cannot read 40,000 findings, and the first few of each rule show the pattern.
+const textMaxPerRule = 50
+
+// samples is how many locations the per-rule summary names, as Harness's own upload errors
+// give a count and a few rows.
+const samples = 3
+
+// A view is what one format shows of a report: the same for every format but for the default
+// cap, so that the formats cannot disagree.
+type view struct {
+	shown     []validate.Finding // in report order, after --quiet, the cap and --redact
+	omitted   int                // findings the cap left out
+	omittedIn map[string]int     // the same, per file
+	byRule    []ruleCount        // every rule with findings (after --quiet), most findings first
+	limit     int                // the cap in force; 0 for none
+}
+
+// A ruleCount is one rule's share of the findings, with the first few places it was found.
+type ruleCount struct {
+	rule     string
+	severity validate.Severity
+	count    int
+	omitted  int
+	samples  []place
+}
+
+type place struct {
+	file string
+	pos  payload.Pos
+}
+
+func (s place) String() string {
+	if s.pos.Line == 0 {
+		return s.file
+	}
+	return fmt.Sprintf("%s:%d", s.file, s.pos.Line)
+}
+
+// newView applies the options to a report. defaultMax is the format's cap when opts does not
+// set one (0: no cap).
+func newView(r *Report, opts Options, defaultMax int) view {
+	limit := defaultMax
+	switch {
+	case opts.MaxPerRule > 0:
+		limit = opts.MaxPerRule
+	case opts.MaxPerRule < 0:
+		limit = 0
+	}
+	v := view{limit: limit, shown: make([]validate.Finding, 0, len(r.Findings))}
+	idx := map[string]int{} // rule -> index in v.byRule
+	red := newRedactor(opts.Redact)
+	for _, f := range r.Findings {
+		if opts.Quiet && f.Severity != validate.SeverityError {
+			continue
+		}
+		i, ok := idx[f.Rule]
+		if !ok {
+			i = len(v.byRule)
+			idx[f.Rule] = i
+			v.byRule = append(v.byRule, ruleCount{rule: f.Rule, severity: f.Severity})
+		}
+		rc := &v.byRule[i]
+		rc.count++
+		if len(rc.samples) < samples {
+			rc.samples = append(rc.samples, place{f.File, f.Pos})
+		}
+		if limit > 0 && rc.count > limit {
+			rc.omitted++
+			v.omitted++
+			if v.omittedIn == nil {
+				v.omittedIn = map[string]int{}
+			}
+			v.omittedIn[f.File]++
+			continue
+		}
+		v.shown = append(v.shown, red.finding(f))
+	}
+	slices.SortStableFunc(v.byRule, func(a, b ruleCount) int {
+		return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(a.rule, b.rule))
+	})
+	return v
+}
+
+// omissions returns the rules the cap cut, in byRule's order.
+func (v view) omissions() []ruleCount {
+	var out []ruleCount
+	for _, rc := range v.byRule {
+		if rc.omitted > 0 {
+			out = append(out, rc)
+		}
+	}
+	return out
+}
+
+// moreLine is the line that stands for the findings of a rule the cap left out:
+// "… and 39,950 more duplicate-record findings".
+func moreLine(rc ruleCount) string {
+	word := "findings"
+	if rc.omitted == 1 {
+		word = "finding"
+	}
+	return fmt.Sprintf("… and %s more %s %s", group(rc.omitted), rc.rule, word)
+}
+
+// group writes n with thousands separators: 39950 -> "39,950".
+func group(n int) string {
+	s := strconv.Itoa(n)
+	neg := ""
+	if n < 0 {
+		neg, s = "-", s[1:]
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return neg + s
+}
+
+// severityCount words a rule's count with its severity: "40,000 warnings".
+func severityCount(rc ruleCount) string {
+	word := rc.severity.String()
+	if rc.count != 1 {
+		word += "s"
+	}
+	return group(rc.count) + " " + word
+}
