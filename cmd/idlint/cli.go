@@ -99,7 +99,7 @@ silently attributes one developer's work to another; idlint says where and what 
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newCheck(stdin, stdout, stderr), newRules(stdout), newExplain(stdout), newSchema(stdout))
+	root.AddCommand(newCheck(stdin, stdout, stderr), newRules(stdout), newExplain(stdout), newSchema(stdout), newHook(stdin, stdout, stderr))
 	return root
 }
 
@@ -184,8 +184,8 @@ func indent(s string) string {
 
 func newSchema(stdout io.Writer) *cobra.Command {
 	return &cobra.Command{
-		Use:       "schema v2|legacy",
-		Short:     "Print a payload's JSON Schema, for editors and other tools",
+		Use:       "schema v2|legacy|report",
+		Short:     "Print a payload's JSON Schema (or the json report's), for editors and other tools",
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: schema.Names,
 		RunE: func(_ *cobra.Command, args []string) error {

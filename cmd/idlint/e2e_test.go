@@ -45,7 +45,8 @@ func TestMain(m *testing.M) {
 }
 
 // TestCLI runs the built binary on each case in testdata/cli. A case is a txtar archive: its
-// comment holds "args: ..." (the command line, split on spaces) and "exit: N"; its files are
+// comment holds "args: ..." (the command line, split on spaces), "exit: N" and any number of
+// "env: KEY=VALUE" lines (added to the environment); its files are
 // written to a temporary directory the command runs in, except "stdin" (fed to the command),
 // "stdout" and "stderr" (the expected output; stderr is compared only when present).
 func TestCLI(t *testing.T) {
@@ -63,12 +64,14 @@ func runCLICase(t *testing.T, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var args []string
+	var args, env []string
 	wantExit := -1
 	for _, line := range strings.Split(string(ar.Comment), "\n") {
 		switch {
 		case strings.HasPrefix(line, "args:"):
 			args = strings.Fields(strings.TrimPrefix(line, "args:"))
+		case strings.HasPrefix(line, "env:"):
+			env = append(env, strings.TrimSpace(strings.TrimPrefix(line, "env:")))
 		case strings.HasPrefix(line, "exit:"):
 			wantExit, err = strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(line, "exit:")))
 			if err != nil {
@@ -103,7 +106,7 @@ func runCLICase(t *testing.T, path string) {
 	cmd := exec.Command(binary, args...)
 	cmd.Dir = dir
 	cmd.Stdin = bytes.NewReader(stdin)
-	cmd.Env = append(os.Environ(), "NO_COLOR=")
+	cmd.Env = append(append(os.Environ(), "NO_COLOR="), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	gotExit := 0

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,6 +19,9 @@ type input struct {
 	path  string
 	stdin bool
 	err   error
+	// open, when set, reads the input from somewhere other than the file at path: the
+	// pre-commit hook reads the staged content from git's index.
+	open func() (io.ReadCloser, error)
 }
 
 // identityExt lists the extensions a directory walk picks up.
