@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,25 +13,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/xeipuuv/gojsonschema"
 
+	"github.com/idlint/idlint/internal/nonet"
 	"github.com/idlint/idlint/payload"
 	"github.com/idlint/idlint/schema"
 	"github.com/idlint/idlint/validate"
 )
-
-// noNetwork fails the test on any HTTP request: gojsonschema would make one to fetch a remote
-// schema, and the SARIF schema's $id is a URL.
-type noNetwork struct{ t *testing.T }
-
-func (n noNetwork) RoundTrip(r *http.Request) (*http.Response, error) {
-	n.t.Errorf("a network request: %s %s", r.Method, r.URL)
-	return nil, http.ErrUseLastResponse
-}
-
-func offline(t *testing.T) {
-	saved := http.DefaultTransport
-	http.DefaultTransport = noNetwork{t}
-	t.Cleanup(func() { http.DefaultTransport = saved })
-}
 
 func render(t *testing.T, format string, opts Options, r *Report) []byte {
 	t.Helper()
@@ -50,7 +35,7 @@ func render(t *testing.T, format string, opts Options, r *Report) []byte {
 // validateAgainst checks a document against a JSON Schema given as bytes.
 func validateAgainst(t *testing.T, schemaSrc, doc []byte) {
 	t.Helper()
-	offline(t)
+	nonet.Forbid(t)
 	s, err := gojsonschema.NewSchema(gojsonschema.NewBytesLoader(schemaSrc))
 	if err != nil {
 		t.Fatalf("compiling the schema: %v", err)

@@ -2,9 +2,7 @@ package schema
 
 import (
 	"encoding/json"
-	"errors"
 	"math/rand/v2"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -12,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/xeipuuv/gojsonschema"
 
+	"github.com/idlint/idlint/internal/nonet"
 	"github.com/idlint/idlint/payload"
 )
 
@@ -275,20 +274,10 @@ func BenchmarkCheckInvalid(b *testing.B) {
 	}
 }
 
-// failingTransport fails the test on any HTTP request.
-type failingTransport struct{ t *testing.T }
-
-func (f failingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	f.t.Errorf("a network request was made: %s %s", r.Method, r.URL)
-	return nil, errors.New("no network")
-}
-
 // TestRemoteRefRefused checks that a schema with a reference outside itself is refused before
 // gojsonschema could fetch it, and that local references still work.
 func TestRemoteRefRefused(t *testing.T) {
-	saved := http.DefaultTransport
-	http.DefaultTransport = failingTransport{t}
-	t.Cleanup(func() { http.DefaultTransport = saved })
+	nonet.Forbid(t)
 
 	tests := []struct {
 		name    string

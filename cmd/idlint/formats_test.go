@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/xeipuuv/gojsonschema"
 
+	"github.com/idlint/idlint/internal/nonet"
 	"github.com/idlint/idlint/schema"
 )
 
@@ -61,18 +61,9 @@ func examplesDir(t *testing.T) (dir string, args []string) {
 	return dir, []string{"broken.json", "identities.csv", "empty.csv", "missing.csv"}
 }
 
-type noNetwork struct{ t *testing.T }
-
-func (n noNetwork) RoundTrip(r *http.Request) (*http.Response, error) {
-	n.t.Errorf("a network request: %s %s", r.Method, r.URL)
-	return nil, http.ErrUseLastResponse
-}
-
 func matchesSchema(t *testing.T, schemaSrc []byte, doc string) {
 	t.Helper()
-	saved := http.DefaultTransport
-	http.DefaultTransport = noNetwork{t}
-	defer func() { http.DefaultTransport = saved }()
+	nonet.Forbid(t)
 	s, err := gojsonschema.NewSchema(gojsonschema.NewBytesLoader(schemaSrc))
 	if err != nil {
 		t.Fatal(err)
