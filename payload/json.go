@@ -295,27 +295,15 @@ func (p *parser) checkEnd() bool {
 // parseRecords reads the records array whose '[' is at the scan point.
 func (p *parser) parseRecords(shape Shape, depth int) bool {
 	openPos := p.pos(p.i)
-	if depth > maxDepth {
-		return p.tooDeep()
-	}
-	p.i++
-	c, ok := p.peek(), true
-	if c <= ' ' {
-		c, ok = p.skipWS()
-	}
-	if !ok {
-		return p.eofIn("array", openPos)
-	}
-	if c == ']' {
-		p.i++
-		return true
+	c, more, ok := p.open(']', "array", openPos, depth)
+	if !ok || !more {
+		return ok
 	}
 	for {
 		if !p.readRecord(c, depth+1) {
 			return false
 		}
 		p.emit(shape)
-		var more bool
 		if c, more, ok = p.nextMember(']', "array", openPos, "expected ',' or ']' after array element, found %s"); !ok || !more {
 			return ok
 		}
@@ -453,20 +441,9 @@ func (p *parser) endRecord() {
 
 // readFields reads the record object whose '{' is at the scan point into p.rec.Fields.
 func (p *parser) readFields(openPos Pos, depth int) bool {
-	if depth > maxDepth {
-		return p.tooDeep()
-	}
-	p.i++
-	c, ok := p.peek(), true
-	if c <= ' ' {
-		c, ok = p.skipWS()
-	}
-	if !ok {
-		return p.eofIn("object", openPos)
-	}
-	if c == '}' {
-		p.i++
-		return true
+	c, more, ok := p.open('}', "object", openPos, depth)
+	if !ok || !more {
+		return ok
 	}
 	for {
 		if c != '"' {
@@ -587,7 +564,6 @@ func (p *parser) readFields(openPos Pos, depth int) bool {
 			p.rec.Fields = append(p.rec.Fields, f)
 			p.spans = append(p.spans, sp)
 		}
-		var more bool
 		if c, more, ok = p.nextMember('}', "object", openPos, "expected ',' or '}' after object member, found %s"); !ok || !more {
 			return ok
 		}
@@ -772,17 +748,9 @@ func (p *parser) parseValue(c byte, depth int) bool {
 
 func (p *parser) parseObject(depth int) bool {
 	openPos := p.pos(p.i)
-	if depth > maxDepth {
-		return p.tooDeep()
-	}
-	p.i++
-	c, ok := p.skipWS()
-	if !ok {
-		return p.eofIn("object", openPos)
-	}
-	if c == '}' {
-		p.i++
-		return true
+	c, more, ok := p.open('}', "object", openPos, depth)
+	if !ok || !more {
+		return ok
 	}
 	for {
 		if c != '"' {
@@ -809,7 +777,6 @@ func (p *parser) parseObject(depth int) bool {
 		if !p.parseValue(c, depth+1) {
 			return false
 		}
-		var more bool
 		if c, more, ok = p.nextMember('}', "object", openPos, "expected ',' or '}' after object member, found %s"); !ok || !more {
 			return ok
 		}
@@ -818,17 +785,9 @@ func (p *parser) parseObject(depth int) bool {
 
 func (p *parser) parseArray(depth int) bool {
 	openPos := p.pos(p.i)
-	if depth > maxDepth {
-		return p.tooDeep()
-	}
-	p.i++
-	c, ok := p.skipWS()
-	if !ok {
-		return p.eofIn("array", openPos)
-	}
-	if c == ']' {
-		p.i++
-		return true
+	c, more, ok := p.open(']', "array", openPos, depth)
+	if !ok || !more {
+		return ok
 	}
 	for {
 		if c == '\n' && p.lineMode {
@@ -837,11 +796,32 @@ func (p *parser) parseArray(depth int) bool {
 		if !p.parseValue(c, depth+1) {
 			return false
 		}
-		var more bool
 		if c, more, ok = p.nextMember(']', "array", openPos, "expected ',' or ']' after array element, found %s"); !ok || !more {
 			return ok
 		}
 	}
+}
+
+// open consumes the '[' or '{' at the scan point (opened at openPos, nesting depth deep) and
+// the whitespace after it. It returns the byte that starts the first member (more is true),
+// or consumes close at once for an empty array or object (more is false). ok is false when a
+// syntax error was reported.
+func (p *parser) open(close byte, kind string, openPos Pos, depth int) (c byte, more, ok bool) {
+	if depth > maxDepth {
+		return 0, false, p.tooDeep()
+	}
+	p.i++
+	if c, ok = p.peek(), true; c <= ' ' { // the buffer's end reads as 0, and skipWS refills
+		c, ok = p.skipWS()
+	}
+	if !ok {
+		return 0, false, p.eofIn(kind, openPos)
+	}
+	if c == close {
+		p.i++
+		return 0, false, true
+	}
+	return c, true, true
 }
 
 // nextMember moves past the whitespace after a member of an array or object. After a ',' it
