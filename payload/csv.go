@@ -820,6 +820,27 @@ func (s *rowScanner) problem(pos Pos, msg string) {
 	s.probs = append(s.probs, scanProblem{pos, msg})
 }
 
+// cellEnd ends the cell at the scan point when b, the byte there, is a delimiter: a comma, a
+// line feed, a CRLF, or a CR that is the input's last byte. ended is false for any other byte,
+// a lone CR included, which is data.
+func (s *rowScanner) cellEnd(c *scanCtx, b byte) (next int, ended bool) {
+	switch b {
+	case ',':
+		return s.comma(c), true
+	case '\n':
+		return s.lineEnd(1), true
+	case '\r':
+		b, ok := s.peek(1)
+		if !ok {
+			return s.lineEnd(1), true
+		}
+		if b == '\n' {
+			return s.lineEnd(2), true
+		}
+	}
+	return 0, false
+}
+
 // scanPlain scans an unquoted cell, or the rest of a quoted one after text that follows its
 // closing quote.
 func (s *rowScanner) scanPlain(c *scanCtx) int {
@@ -837,19 +858,8 @@ func (s *rowScanner) scanPlain(c *scanCtx) int {
 			}
 			continue
 		}
-		switch s.buf[i] {
-		case ',':
-			return s.comma(c)
-		case '\n':
-			return s.lineEnd(1)
-		case '\r':
-			b, ok := s.peek(1)
-			if !ok {
-				return s.lineEnd(1)
-			}
-			if b == '\n' {
-				return s.lineEnd(2)
-			}
+		if next, ended := s.cellEnd(c, s.buf[i]); ended {
+			return next
 		}
 		// A byte of the cell: plain text past the limit, a lone "\r" or a quote.
 		if s.i-s.r >= c.stop {
@@ -902,26 +912,16 @@ func (s *rowScanner) scanQuoted(c *scanCtx) int {
 		if !ok {
 			return s.eofEnd()
 		}
-		switch b {
-		case '"':
+		if b == '"' { // a doubled quote: one quote of the value
 			if s.i-s.r >= c.stop {
 				return s.overflow(c, true)
 			}
 			s.dec = append(s.dec, '"')
 			s.i++
 			continue
-		case ',':
-			return s.comma(c)
-		case '\n':
-			return s.lineEnd(1)
-		case '\r':
-			b, ok := s.peek(1)
-			if !ok {
-				return s.lineEnd(1)
-			}
-			if b == '\n' {
-				return s.lineEnd(2)
-			}
+		}
+		if next, ended := s.cellEnd(c, b); ended {
+			return next
 		}
 		if !s.lenient && s.i-s.r < c.stop {
 			s.lenient = true
