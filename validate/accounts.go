@@ -24,10 +24,10 @@ type accountView struct {
 
 // observe records the current record's claim and returns what was known before it.
 func (a *accounts) observe(p *Pass, m mapping) accountView {
+	key := keyAccount.hash(&m, nil)
 	if a.first == nil {
 		a.first, a.contested = map[uint64]claim{}, map[uint64][]claim{}
 	}
-	key := m.key(m.identityKey)
 	prev, seen := a.first[key]
 	if !seen {
 		a.first[key] = claim{email: p.Keep(m.emailKey), at: p.Here()}

@@ -18,17 +18,16 @@ type Options struct {
 // An Engine checks the inputs of one run. Inputs are read one after another; set rules see the
 // records of all of them, so a duplicate across two files is found and both sides are named.
 //
-// A run uses several goroutines: the record stage (the caller's) reads and runs the schema and
-// the record rules, and hands each mapped record to the set stage, whose workers run the set
-// rules in input order, one worker per independent index (see setStage). Findings do not
-// depend on how they interleave.
+// Records flow one way: the reader streams them, the record stage runs the schema and the
+// record rules on each and logs the mapped ones in the sieve, and Result replays the set rules
+// over the records whose keys repeat (see sieve).
 type Engine struct {
 	schema  *schema.Validator
 	checks  []ruleCheck // record rules
 	records int
 
-	rec stage    // the record stage: only this goroutine touches it
-	set setStage // the set stage
+	rec   stage // the record stage
+	sieve sieve // the set stage
 
 	inputFailed bool // the current input had a reader error at the input level
 	done        *Result
@@ -70,7 +69,7 @@ func New(opts Options) (*Engine, error) {
 	}
 	e.rec.enabled = enabled
 	e.rec.pass.st = &e.rec
-	e.set.init(enabled, setChecks)
+	e.sieve.init(setChecks)
 	return e, nil
 }
 
@@ -87,7 +86,6 @@ func (e *Engine) Check(name string, r io.Reader, format payload.Format) (payload
 		format, r = payload.Detect(name, r)
 	}
 	e.rec.startInput(name, format)
-	e.set.startInput(name)
 	sum, err := payload.Read(r, name, format, payload.Handler{Record: e.record, Diag: e.diag})
 	e.records += sum.Records
 	if err != nil {
@@ -107,11 +105,11 @@ type Result struct {
 	Records  int
 }
 
-// Result waits for the set stage to finish and returns every finding of the run, sorted. It
-// ends the run: later calls return the same result.
+// Result runs the set rules and returns every finding of the run, sorted. It ends the run:
+// later calls return the same result.
 func (e *Engine) Result() Result {
 	if e.done == nil {
-		fs := slices.Concat(e.rec.findings, e.set.finish())
+		fs := slices.Concat(e.rec.findings, e.sieve.replay(e.rec.enabled, e.rec.files))
 		slices.SortStableFunc(fs, Compare)
 		fs = slices.CompactFunc(fs, Finding.same) // exact repeats, which a reader may give for one fault
 		e.done = &Result{Findings: fs, Files: len(e.rec.files), Records: e.records}
@@ -145,8 +143,8 @@ func (e *Engine) diag(d payload.Diag) {
 	e.rec.add(r, f)
 }
 
-// record checks one record: its schema and the record rules here, then hands it to the set
-// stage when it has a mapping.
+// record checks one record: its schema and the record rules, then logs it in the sieve when it
+// has a mapping.
 func (e *Engine) record(rec *payload.Record) {
 	p := &e.rec.pass
 	p.rec = rec
@@ -162,7 +160,7 @@ func (e *Engine) record(rec *payload.Record) {
 		c.fn(p)
 	}
 	if p.mapped {
-		e.set.add(rec, p.m)
+		e.sieve.add(rec, p.m, p.Here())
 	}
 	p.rec = nil
 }

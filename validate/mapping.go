@@ -33,31 +33,34 @@ func (m mapping) system() string {
 // wrong type: the schema and the field rules report those, and the set rules skip the record.
 func mappingOf(rec *payload.Record) (m mapping, ok bool) {
 	email, _, ok := rec.String(payload.FieldEmail)
-	if m.email = strings.TrimSpace(email); !ok || m.email == "" {
+	if email = strings.TrimSpace(email); !ok || email == "" {
 		return m, false
 	}
-	m.emailKey = strings.ToLower(m.email)
-
-	idName := payload.FieldIdentity
+	idName, integration, legacy := payload.FieldIdentity, "", false
 	if f, ok := rec.Field(payload.FieldApplicationType); ok && f.Kind == payload.KindString {
-		m.legacy, idName = true, payload.FieldCloudID
-		m.integration = strings.ToUpper(strings.TrimSpace(f.Value))
+		idName, integration, legacy = payload.FieldCloudID, strings.ToUpper(strings.TrimSpace(f.Value)), true
 	} else if f, ok := rec.Field(payload.FieldIntegrationID); ok && f.Kind == payload.KindNumber {
-		m.integration = f.Value
+		integration = f.Value
 	}
-	if m.integration == "" {
+	if integration == "" {
 		return m, false
 	}
+	identity, _, ok := rec.String(idName)
+	if identity = strings.TrimSpace(identity); !ok || identity == "" {
+		return m, false
+	}
+	return newMapping(email, integration, legacy, identity), true
+}
 
-	id, _, ok := rec.String(idName)
-	if m.identity = strings.TrimSpace(id); !ok || m.identity == "" {
-		return m, false
+// newMapping derives a mapping's keys from its trimmed email, its integration (an uppercased
+// applicationType when legacy, else an integrationId) and its trimmed identity.
+func newMapping(email, integration string, legacy bool, identity string) mapping {
+	m := mapping{email: email, emailKey: strings.ToLower(email), integration: integration,
+		legacy: legacy, identity: identity, identityKey: identity}
+	if m.foldCase = legacy && caseInsensitiveLogins(integration); m.foldCase {
+		m.identityKey = strings.ToLower(identity)
 	}
-	m.identityKey = m.identity
-	if m.foldCase = m.legacy && caseInsensitiveLogins(m.integration); m.foldCase {
-		m.identityKey = strings.ToLower(m.identity)
-	}
-	return m, true
+	return m
 }
 
 // seed is fixed for the life of the process: every index of a run must hash alike.

@@ -150,10 +150,9 @@ func (p *Pass) ReportField(f *payload.Field, format string, args ...any) {
 	p.Reportf(f.Pos, f.Name, format, args...)
 }
 
-// A stage is the state of one goroutine of a run: the record stage reads inputs and runs the
-// schema and the record rules; the set stage runs the set rules over the mapped records, in
-// input order. Each has its own Pass, findings and copy of the input names, so the two share
-// no memory but the batches handed from one to the other.
+// A stage is the state of one pass over records: the record stage runs the schema and the
+// record rules on each record read; the set stage's replay (see sieve) runs the set rules over
+// the mapped records whose keys repeat, in input order. Each has its own Pass and findings.
 type stage struct {
 	enabled  map[string]*Rule // read-only after New
 	findings []Finding
@@ -162,7 +161,7 @@ type stage struct {
 	format   payload.Format // the current input's format (record stage only)
 	pass     Pass
 
-	// The set stage's indexes.
+	// The set rules' indexes.
 	texts    texts    // strings set rules keep for their messages
 	accounts accounts // who claims each account; see Pass.Account
 }

@@ -31,15 +31,17 @@ type Rule struct {
 	// half, and for the rules that readers and the engine report themselves (syntax,
 	// csv-header, schema, ...).
 	Record func() func(*Pass)
-	// Set returns the function that relates a record to the records before it, with fresh
-	// state (its indexes) for one run. It sees every record that has a mapping (Pass.Mapping),
-	// in input order across all inputs, on a set-stage goroutine; only set functions may use
+	// Set returns the function that relates a record to the records before it with the same
+	// key (setKey), with fresh state (its indexes) for one run. It sees the records that have
+	// a mapping (Pass.Mapping), in input order across all inputs — but only those whose key
+	// occurs more than once in the run, and a few more: the set stage leaves out the others
+	// (see sieve). So a set function may relate a record only to earlier records with the same
+	// key, and must report nothing for the first record of a key. Only set functions may use
 	// Pass.Account, Keep and Text, and they may not use Pass.Format. A rule may have both
 	// halves.
 	Set func() func(*Pass)
-	// usesAccounts marks set rules that read the shared account index (Pass.Account); they
-	// run on one goroutine, in All's order.
-	usesAccounts bool
+	// setKey is the key by which the Set function relates records.
+	setKey keyKind
 }
 
 // An Example is a small input file for a rule's documentation.
@@ -108,6 +110,8 @@ func CheckRules(rules []*Rule) error {
 			return fmt.Errorf("rule %q: Summary and Doc are required", r.ID)
 		case r.Bad.Text == "" || r.Good.Text == "":
 			return fmt.Errorf("rule %q: Bad and Good examples are required", r.ID)
+		case (r.Set != nil) != (r.setKey != keyNone):
+			return fmt.Errorf("rule %q: a set rule needs a key, and only a set rule has one", r.ID)
 		}
 		seen[r.ID] = true
 	}

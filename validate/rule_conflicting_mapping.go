@@ -22,7 +22,8 @@ jane.doe@acme.com,GITLAB,jdoe
 jane.doe@acme.com,GITHUB,janedoe
 jane.doe@acme.com,GITLAB,jane.doe
 `},
-	Set: newConflictingMapping,
+	Set:    newConflictingMapping,
+	setKey: keyDeveloper,
 }
 
 // A holding is the first identity a developer was seen with in an integration.
@@ -39,7 +40,7 @@ func newConflictingMapping() func(*Pass) {
 		if !ok {
 			return
 		}
-		key := m.key(developerKey(m.emailKey))
+		key := keyDeveloper.hash(&m, nil)
 		prev, seen := first[key]
 		if !seen {
 			first[key] = holding{identity: p.Keep(m.identity), email: p.Keep(m.email), at: p.Here()}

@@ -35,6 +35,7 @@ Each finding names the code points and what they look like. Retype the value in 
 		"müller@bücher.de,GITHUB,mueller\n"},
 	Record: func() func(*Pass) { return checkSpoofing },
 	Set:    newLookAlikes,
+	setKey: keyLookAlike,
 }
 
 func checkSpoofing(p *Pass) {
@@ -169,8 +170,7 @@ func newLookAlikes() func(*Pass) {
 	var buf []byte
 	return func(p *Pass) {
 		m, _ := p.Mapping()
-		buf = confusables.AppendSkeleton(buf[:0], m.emailKey)
-		key := hashBytes(buf)
+		key := keyLookAlike.hash(&m, &buf)
 		nonASCII := !isASCII(m.emailKey)
 		disguised := nonASCII && spoofing(payload.FieldEmail, m.email) != ""
 		prev, seen := first[key]

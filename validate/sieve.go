@@ -1,0 +1,301 @@
+package validate
+
+import (
+	"github.com/idlint/idlint/internal/confusables"
+	"github.com/idlint/idlint/payload"
+)
+
+// A keyKind is one of the keys by which set rules relate records. A set rule sees a record
+// only in relation to the earlier records that share its key (Rule.setKey): that is what lets
+// the sieve leave out the records whose keys occur once.
+type keyKind uint8
+
+const (
+	keyNone      keyKind = iota
+	keyAccount           // an identity in an integration: whose account is it?
+	keyDeveloper         // a mailbox (email without case or +tag) in an integration
+	keyLookAlike         // the confusable skeleton of an email
+	numKeyKinds
+)
+
+// hash returns the record's key of kind k. scratch is a buffer reused between calls (only
+// keyLookAlike needs one; nil will do for the others). The set
+// rules index their maps by these hashes too, so the sieve and the rules cannot disagree on
+// what "the same key" means.
+func (k keyKind) hash(m *mapping, scratch *[]byte) uint64 {
+	switch k {
+	case keyAccount:
+		return m.key(m.identityKey)
+	case keyDeveloper:
+		return m.key(developerKey(m.emailKey))
+	case keyLookAlike:
+		*scratch = confusables.AppendSkeleton((*scratch)[:0], m.emailKey)
+		return hashBytes(*scratch)
+	}
+	panic("validate: a set rule without a key")
+}
+
+// sieve is the set stage. Set rules relate a record to the earlier records with the same key,
+// and in an identity file almost every key occurs once: a key seen once can give no finding.
+// So rather than index every key of the run in maps as records stream by, the sieve
+//
+//  1. logs each mapped record compactly while reading — its key hashes, where it is, its
+//     email, integration and identity — and tests its keys against a Bloom filter of the keys
+//     before it. A record with a key that may have been seen before is a suspect, and the sieve
+//     keeps a full copy of it;
+//  2. at the end of the run, replays the set rules, in input order, over the suspects and over
+//     the logged records that share a key hash with one: every occurrence of every key seen
+//     twice, and a few more that share only a hash. The rules run exactly as over the whole
+//     run, because a record left out has keys that occur nowhere else in it: it would have been
+//     the first and only record of each, and the rules report nothing for those.
+//
+// A logged record replayed without being a suspect is the first record of each of its keys,
+// so it reports nothing either: it is replayed as a shadow rebuilt from the log, without its
+// text. The Bloom filter's memory is a few bytes per key and its queries touch one cache line,
+// where maps of every key cost a hundred bytes and several cache misses per record; the log
+// costs the record's email and identity and 40 bytes.
+type sieve struct {
+	kinds  []keyKind   // the keys of the enabled set rules, each once
+	checks []ruleCheck // the enabled set rules, in All's order
+
+	filter   bloom // every key hash logged so far
+	log      sieveLog
+	texts    texts // the emails and identities of the log
+	intern   map[integrationName]uint32
+	names    []integrationName // by the log's integration index
+	suspects []suspect
+	scratch  []byte
+
+	// everySuspect makes every record a suspect, so that the replay covers the whole run:
+	// tests compare the two to prove the sieve leaves out nothing that matters.
+	everySuspect bool
+}
+
+// An integrationName is a mapping's integration as the log interns it.
+type integrationName struct {
+	name   string
+	legacy bool
+}
+
+// A suspect is a full copy of a record with a key that may have been seen before.
+type suspect struct {
+	seq int // its log entry
+	rec payload.Record
+	m   mapping
+}
+
+// A logEntry is a mapped record, as much of it as the replay of a shadow needs.
+type logEntry struct {
+	hashes          [numKeyKinds - 1]uint32 // by position in sieve.kinds
+	at              Ref
+	email, identity Text   // trimmed, as written
+	integration     uint32 // index in sieve.names
+	nonASCII        bool   // the email has non-ASCII characters (see lookAlikeSeen)
+}
+
+// sieveLog holds the log entries in chunks: it grows without copying what it holds.
+type sieveLog struct {
+	chunks [][]logEntry
+	n      int
+}
+
+const logChunk = 1 << 14
+
+func (l *sieveLog) append(e logEntry) int {
+	if l.n%logChunk == 0 {
+		l.chunks = append(l.chunks, make([]logEntry, 0, logChunk))
+	}
+	c := &l.chunks[len(l.chunks)-1]
+	*c = append(*c, e)
+	l.n++
+	return l.n - 1
+}
+
+func (l *sieveLog) at(seq int) *logEntry { return &l.chunks[seq/logChunk][seq%logChunk] }
+
+func (s *sieve) init(checks []ruleCheck) {
+	s.checks = checks
+	for _, c := range checks {
+		k := c.rule.setKey
+		if k != keyNone && !containsKind(s.kinds, k) {
+			s.kinds = append(s.kinds, k)
+		}
+	}
+}
+
+func containsKind(kinds []keyKind, k keyKind) bool {
+	for _, x := range kinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// salted folds a key hash to the 32 bits the log and filter keep, apart for each kind: an
+// identity that is its owner's email must not look like a repeat of the email's key.
+func salted(h uint64, k keyKind) uint32 {
+	return uint32(h>>32) ^ uint32(h) ^ uint32(k)*0x9E3779B9
+}
+
+// add logs a mapped record and keeps a copy of it if it is a suspect.
+func (s *sieve) add(rec *payload.Record, m mapping, at Ref) {
+	if len(s.kinds) == 0 {
+		return
+	}
+	e := logEntry{at: at, email: s.texts.add(m.email), identity: s.texts.add(m.identity),
+		integration: s.internIntegration(m)}
+	seen := s.everySuspect
+	for i, k := range s.kinds {
+		h := salted(k.hash(&m, &s.scratch), k)
+		e.hashes[i] = h
+		if k == keyLookAlike {
+			e.nonASCII = !isASCII(m.emailKey)
+			seen = s.lookAlikeSeen(h, e.nonASCII) || seen
+		} else if s.filter.testAndAdd(h) {
+			seen = true
+		}
+	}
+	seq := s.log.append(e)
+	if s.filter.full() {
+		s.rebuild()
+	}
+	if seen {
+		s.suspects = append(s.suspects, suspect{seq: seq, rec: copyRecord(rec), m: m})
+	}
+}
+
+// nonASCIISalt sets apart, in the filter, the skeletons of non-ASCII emails.
+const nonASCIISalt = 0x5bd1e995
+
+// lookAlikeSeen adds an email's skeleton hash to the filter and reports whether the email is a
+// suspect. A skeleton repeats whenever an email is mapped in several integrations, as most
+// are; but unicode-spoofing reports two emails with one skeleton only when one of them is
+// non-ASCII. So the filter also holds the skeletons of non-ASCII emails apart: a non-ASCII
+// email is a suspect when its skeleton was seen at all, an ASCII one only when a non-ASCII
+// email had it. Any other email is the first with its skeleton, or shares it with ASCII emails
+// only, and the rule reports neither.
+func (s *sieve) lookAlikeSeen(h uint32, nonASCII bool) bool {
+	if nonASCII {
+		seen := s.filter.testAndAdd(h)
+		s.filter.add(h ^ nonASCIISalt)
+		return seen
+	}
+	seen := s.filter.test(h ^ nonASCIISalt)
+	s.filter.add(h)
+	return seen
+}
+
+func (s *sieve) internIntegration(m mapping) uint32 {
+	name := integrationName{m.integration, m.legacy}
+	if n := len(s.names); n > 0 && s.names[n-1] == name { // runs of one integration are common
+		return uint32(n - 1)
+	}
+	i, ok := s.intern[name]
+	if !ok {
+		if s.intern == nil {
+			s.intern = map[integrationName]uint32{}
+		}
+		i = uint32(len(s.names))
+		s.intern[name] = i
+		s.names = append(s.names, name)
+	}
+	return i
+}
+
+// rebuild doubles the filter and adds every logged hash to it again.
+func (s *sieve) rebuild() {
+	s.filter.reset(len(s.filter.words) * 2)
+	for _, c := range s.log.chunks {
+		for i := range c {
+			e := &c[i]
+			for j, h := range e.hashes[:len(s.kinds)] {
+				s.filter.add(h)
+				if e.nonASCII && s.kinds[j] == keyLookAlike {
+					s.filter.add(h ^ nonASCIISalt)
+				}
+			}
+		}
+	}
+}
+
+// copyRecord copies what the reader will reuse: the Fields slice and the Text.
+func copyRecord(rec *payload.Record) payload.Record {
+	c := *rec
+	c.Fields = append([]payload.Field(nil), rec.Fields...)
+	c.Text = append([]byte(nil), rec.Text...)
+	return c
+}
+
+// replay runs the set rules over the suspects and the records that share a key hash with one,
+// in input order, and returns their findings. files are the run's input names.
+func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
+	if len(s.suspects) == 0 || len(s.checks) == 0 {
+		return nil
+	}
+	// The hashes to replay, in a filter of their own: its false positives only replay a few
+	// more shadows, which report nothing.
+	var relevant bloom
+	words := bloomMinWords
+	for words*64/bloomBitsPerKey < len(s.suspects)*len(s.kinds) {
+		words *= 2
+	}
+	relevant.reset(words)
+	for i := range s.suspects {
+		for _, h := range s.log.at(s.suspects[i].seq).hashes[:len(s.kinds)] {
+			relevant.add(h)
+		}
+	}
+
+	st := &stage{enabled: enabled, files: files}
+	p := &st.pass
+	p.st = st
+	run := func(rec *payload.Record, m mapping, at Ref) {
+		st.fileIdx = int(at.File)
+		p.rec, p.m, p.mapped = rec, m, true
+		p.account, p.accountDone = accountView{}, false
+		for _, c := range s.checks {
+			p.rule = c.rule
+			c.fn(p)
+		}
+		p.rec = nil
+	}
+	var shadow payload.Record
+	next := 0 // the next suspect
+	for seq := range s.log.n {
+		e := s.log.at(seq)
+		if next < len(s.suspects) && s.suspects[next].seq == seq {
+			sp := &s.suspects[next]
+			next++
+			run(&sp.rec, sp.m, e.at)
+			continue
+		}
+		for _, h := range e.hashes[:len(s.kinds)] {
+			if w, bits := relevant.slot(h); relevant.words[w]&bits == bits {
+				m := s.shadow(e, &shadow)
+				run(&shadow, m, e.at)
+				break
+			}
+		}
+	}
+	return st.findings
+}
+
+// shadow rebuilds a logged record and its mapping into r: the three fields of its mapping, at
+// its line. Its Index is -1 and it has no Text; a shadow reports nothing (see sieve), but if a
+// rule ever did, the finding would still be well formed.
+func (s *sieve) shadow(e *logEntry, r *payload.Record) mapping {
+	in := s.names[e.integration]
+	email, identity := s.texts.get(e.email), s.texts.get(e.identity)
+	pos := payload.Pos{Line: int(e.at.Line), Col: 1}
+	idName, inName, inKind := payload.FieldIdentity, payload.FieldIntegrationID, payload.KindNumber
+	if in.legacy {
+		idName, inName, inKind = payload.FieldCloudID, payload.FieldApplicationType, payload.KindString
+	}
+	r.Fields = append(r.Fields[:0],
+		payload.Field{Name: payload.FieldEmail, Value: email, Kind: payload.KindString, Pos: pos, KeyPos: pos},
+		payload.Field{Name: inName, Value: in.name, Kind: inKind, Pos: pos, KeyPos: pos},
+		payload.Field{Name: idName, Value: identity, Kind: payload.KindString, Pos: pos, KeyPos: pos})
+	r.Index, r.Pos, r.End, r.Kind = -1, pos, pos, payload.KindObject
+	return newMapping(email, in.name, in.legacy, identity)
+}

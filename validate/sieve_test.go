@@ -1,0 +1,98 @@
+package validate_test
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/idlint/idlint/payload"
+	"github.com/idlint/idlint/validate"
+)
+
+// checkReplayingEverything is check without the sieve: the set rules see every mapped record.
+func checkReplayingEverything(t testing.TB, data []byte, format payload.Format) []validate.Finding {
+	e, err := validate.New(validate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	validate.ReplayEverything(e)
+	if _, err := e.Check("fuzz", bytes.NewReader(data), format); err != nil {
+		t.Fatal(err)
+	}
+	return e.Result().Findings
+}
+
+// crowdedIdentities writes n CSV rows drawn from small pools of emails, identities and
+// integrations, so that every kind of repeat the set rules look for happens often: the same
+// mapping, one account for several emails, one developer with several identities, emails that
+// differ in case or +tag, a Cyrillic letter in a Latin name, and an all-Cyrillic look-alike
+// ("асе" and "ace").
+func crowdedIdentities(n int, seed uint64, legacy bool) []byte {
+	r := rand.New(rand.NewPCG(seed, 1))
+	var b strings.Builder
+	if legacy {
+		b.WriteString("email,applicationType,cloudId\n")
+	} else {
+		b.WriteString("email,integrationId,identity\n")
+	}
+	names := []string{"jane.doe", "john.roe", "ace", "bo.chen", "j\u0430ne.doe", "\u0430\u0441\u0435"}
+	apps := []string{"GITHUB", "gitlab", "JIRA", "BITBUCKET", "GITHUB "}
+	for range n {
+		name := names[r.IntN(len(names))]
+		if r.IntN(4) == 0 {
+			name = fmt.Sprintf("dev%d", r.IntN(n)) // mostly unique keys, as in real files
+		}
+		if r.IntN(8) == 0 {
+			name += "+tag"
+		}
+		email := name + "@acme.com"
+		if r.IntN(8) == 0 {
+			email = strings.ToUpper(email[:1]) + email[1:]
+		}
+		id := fmt.Sprintf("id%d", r.IntN(n/3+1))
+		if r.IntN(6) == 0 {
+			id = strings.ToUpper(id)
+		}
+		if legacy {
+			fmt.Fprintf(&b, "%s,%s,%s\n", email, apps[r.IntN(len(apps))], id)
+		} else {
+			fmt.Fprintf(&b, "%s,%d,%s\n", email, 1000+r.IntN(3), id)
+		}
+	}
+	return []byte(b.String())
+}
+
+// TestSieveLeavesOutNothing runs the set rules twice over files crowded with repeats — through
+// the sieve, and over every record — and requires the same findings. 20,000 rows make the
+// sieve's Bloom filter grow several times.
+func TestSieveLeavesOutNothing(t *testing.T) {
+	for _, tc := range []struct {
+		rows   int
+		legacy bool
+	}{{50, true}, {2000, false}, {20000, true}, {20000, false}} {
+		t.Run(fmt.Sprintf("%d-legacy=%v", tc.rows, tc.legacy), func(t *testing.T) {
+			data := crowdedIdentities(tc.rows, uint64(tc.rows), tc.legacy)
+			got := check(t, data, payload.FormatCSV)
+			want := checkReplayingEverything(t, data, payload.FormatCSV)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("the sieve changed the findings (-every record +sieve):\n%s", diff)
+			}
+			// The data must keep exercising every set rule, or the comparison proves nothing.
+			perRule := map[string]int{}
+			for _, f := range got {
+				if f.Rule != "unicode-spoofing" || strings.Contains(f.Message, "looks the same as") {
+					perRule[f.Rule]++
+				}
+			}
+			for _, r := range []string{"duplicate-record", "duplicate-cloud-id", "conflicting-mapping", "unicode-spoofing"} {
+				if tc.rows >= 2000 && perRule[r] < tc.rows/200 {
+					t.Errorf("only %d %s findings in %d crowded rows: the test data no longer exercises it", perRule[r], r, tc.rows)
+				}
+			}
+		})
+	}
+}
