@@ -18,19 +18,25 @@ type Options struct {
 // An Engine checks the inputs of one run. Inputs are read one after another; set rules see the
 // records of all of them, so a duplicate across two files is found and both sides are named.
 //
-// Records flow one way: the reader streams them, the record stage runs the schema and the
-// record rules on each and logs the mapped ones in the sieve, and Result replays the set rules
-// over the records whose keys repeat (see sieve).
+// Records flow one way: the reader streams them; the record stage runs the schema and the
+// record rules on each, on every core (see pipeline.go), and logs the mapped ones in the sieve
+// in input order; Result replays the set rules over the records whose keys repeat (see sieve).
 type Engine struct {
 	schema  *schema.Validator
-	checks  []ruleCheck // record rules
+	enabled map[string]*Rule // read-only after New
 	records int
 
-	rec   stage // the record stage
-	sieve sieve // the set stage
+	// Owned by Check's goroutine.
+	files       []string       // display names of the inputs, indexed by Ref.File
+	format      payload.Format // the current input's
+	inputFailed bool           // the current input had a reader error at the input level
+	pipe        pipeline
 
-	inputFailed bool // the current input had a reader error at the input level
-	done        *Result
+	// Owned by the merger goroutine until Result.
+	findings []Finding
+	sieve    sieve // the set stage
+
+	done *Result
 }
 
 type ruleCheck struct {
@@ -52,23 +58,17 @@ func New(opts Options) (*Engine, error) {
 		}
 		off[id] = true
 	}
-	enabled := map[string]*Rule{}
-	e := &Engine{schema: v}
+	e := &Engine{schema: v, enabled: map[string]*Rule{}}
 	var setChecks []ruleCheck
 	for _, r := range All {
 		if off[r.ID] {
 			continue
 		}
-		enabled[r.ID] = r
-		if r.Record != nil {
-			e.checks = append(e.checks, ruleCheck{rule: r, fn: r.Record()})
-		}
+		e.enabled[r.ID] = r
 		if r.Set != nil {
 			setChecks = append(setChecks, ruleCheck{rule: r, fn: r.Set()})
 		}
 	}
-	e.rec.enabled = enabled
-	e.rec.pass.st = &e.rec
 	e.sieve.init(setChecks)
 	return e, nil
 }
@@ -76,7 +76,7 @@ func New(opts Options) (*Engine, error) {
 // Check reads one input and checks every record in it. name is the display name used in
 // findings. format FormatUnknown means: decide from the name, then the content. The error is
 // an I/O failure of r; what was read before it has been checked and its findings are kept.
-// Check must not be called after Result.
+// Check must not be called after Result, nor from two goroutines at once.
 func (e *Engine) Check(name string, r io.Reader, format payload.Format) (payload.Summary, error) {
 	if e.done != nil {
 		return payload.Summary{}, fmt.Errorf("validate: Check called after Result")
@@ -85,17 +85,15 @@ func (e *Engine) Check(name string, r io.Reader, format payload.Format) (payload
 	if format == payload.FormatUnknown {
 		format, r = payload.Detect(name, r)
 	}
-	e.rec.startInput(name, format)
-	sum, err := payload.Read(r, name, format, payload.Handler{Record: e.record, Diag: e.diag})
+	e.files, e.format = append(e.files, name), format
+	sum, err := payload.Read(r, name, format, payload.Handler{Record: e.enqueue, Diag: e.diag})
 	e.records += sum.Records
-	if err != nil {
-		return sum, err
-	}
-	if sum.Records == 0 && !e.inputFailed {
-		e.rec.add(EmptyPayload, Finding{Pos: payload.Pos{Line: 1, Col: 1}, Record: -1,
+	if err == nil && sum.Records == 0 && !e.inputFailed {
+		e.emit(EmptyPayload, Finding{Pos: payload.Pos{Line: 1, Col: 1}, Record: -1,
 			Message: "the payload has no records; the API rejects an empty upload"})
 	}
-	return sum, nil
+	e.flush() // a batch holds one input's records
+	return sum, err
 }
 
 // Result is what a run found.
@@ -105,14 +103,15 @@ type Result struct {
 	Records  int
 }
 
-// Result runs the set rules and returns every finding of the run, sorted. It ends the run:
-// later calls return the same result.
+// Result waits for the record stage, runs the set rules and returns every finding of the run,
+// sorted. It ends the run: later calls return the same result.
 func (e *Engine) Result() Result {
 	if e.done == nil {
-		fs := slices.Concat(e.rec.findings, e.sieve.replay(e.rec.enabled, e.rec.files))
+		e.stop()
+		fs := slices.Concat(e.findings, e.sieve.replay(e.enabled, e.files))
 		slices.SortStableFunc(fs, Compare)
 		fs = slices.CompactFunc(fs, Finding.same) // exact repeats, which a reader may give for one fault
-		e.done = &Result{Findings: fs, Files: len(e.rec.files), Records: e.records}
+		e.done = &Result{Findings: fs, Files: len(e.files), Records: e.records}
 	}
 	return *e.done
 }
@@ -121,7 +120,7 @@ func (e *Engine) Result() Result {
 func (e *Engine) Rules() []*Rule {
 	var out []*Rule
 	for _, r := range All {
-		if e.rec.enabled[r.ID] != nil {
+		if e.enabled[r.ID] != nil {
 			out = append(out, r)
 		}
 	}
@@ -140,27 +139,24 @@ func (e *Engine) diag(d payload.Diag) {
 	}
 	f := Finding{Pos: d.Pos, Message: d.Message, Record: -1}
 	f.Snippet, f.SnippetCol = snippet(d.Text, d.TextPos, d.Pos)
-	e.rec.add(r, f)
+	e.emit(r, f)
 }
 
-// record checks one record: its schema and the record rules, then logs it in the sieve when it
-// has a mapping.
-func (e *Engine) record(rec *payload.Record) {
-	p := &e.rec.pass
+// checkRecord runs the schema and the record rules on one record, on a worker. The worker's
+// Pass keeps the record's mapping for the sieve.
+func (e *Engine) checkRecord(w *worker, rec *payload.Record) {
+	p := &w.st.pass
 	p.rec = rec
 	p.m, p.mapped = mappingOf(rec)
-	if e.rec.enabled[Schema.ID] != nil {
+	if w.st.enabled[Schema.ID] != nil {
 		for _, v := range e.schema.Check(rec) {
 			p.rule = Schema
 			p.Reportf(violationPos(rec, v), v.Field, "%s", v.Message)
 		}
 	}
-	for _, c := range e.checks {
+	for _, c := range w.checks {
 		p.rule = c.rule
 		c.fn(p)
-	}
-	if p.mapped {
-		e.sieve.add(rec, p.m, p.Here())
 	}
 	p.rec = nil
 }

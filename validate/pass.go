@@ -117,6 +117,7 @@ func (p *Pass) Here() Ref {
 }
 
 // Where words a Ref for a message: "line 12" in the current input, "other.csv:12" elsewhere.
+// Only set functions may call it.
 func (p *Pass) Where(r Ref) string {
 	if int(r.File) == p.st.fileIdx {
 		return fmt.Sprintf("line %d", r.Line)
@@ -156,8 +157,9 @@ func (p *Pass) ReportField(f *payload.Field, format string, args ...any) {
 type stage struct {
 	enabled  map[string]*Rule // read-only after New
 	findings []Finding
-	files    []string       // display names of the inputs seen so far, indexed by Ref.File
-	fileIdx  int            // the current input
+	file     string         // the current input's display name
+	fileIdx  int            // the current input, an index in files
+	files    []string       // display names of the inputs, by Ref.File (set stage only)
 	format   payload.Format // the current input's format (record stage only)
 	pass     Pass
 
@@ -166,17 +168,11 @@ type stage struct {
 	accounts accounts // who claims each account; see Pass.Account
 }
 
-func (st *stage) startInput(name string, format payload.Format) {
-	st.fileIdx = len(st.files)
-	st.files = append(st.files, name)
-	st.format = format
-}
-
 // add records a finding of rule r in the current input.
 func (st *stage) add(r *Rule, f Finding) {
 	if st.enabled[r.ID] == nil {
 		return
 	}
-	f.File, f.Rule, f.Severity = st.files[st.fileIdx], r.ID, r.Severity
+	f.File, f.Rule, f.Severity = st.file, r.ID, r.Severity
 	st.findings = append(st.findings, f)
 }

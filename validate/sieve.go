@@ -64,7 +64,6 @@ type sieve struct {
 	intern   map[integrationName]uint32
 	names    []integrationName // by the log's integration index
 	suspects []suspect
-	scratch  []byte
 
 	// everySuspect makes every record a suspect, so that the replay covers the whole run:
 	// tests compare the two to prove the sieve leaves out nothing that matters.
@@ -86,11 +85,10 @@ type suspect struct {
 
 // A logEntry is a mapped record, as much of it as the replay of a shadow needs.
 type logEntry struct {
-	hashes          [numKeyKinds - 1]uint32 // by position in sieve.kinds
+	recordKeys
 	at              Ref
 	email, identity Text   // trimmed, as written
 	integration     uint32 // index in sieve.names
-	nonASCII        bool   // the email has non-ASCII characters (see lookAlikeSeen)
 }
 
 // sieveLog holds the log entries in chunks: it grows without copying what it holds.
@@ -138,25 +136,43 @@ func salted(h uint64, k keyKind) uint32 {
 	return uint32(h>>32) ^ uint32(h) ^ uint32(k)*0x9E3779B9
 }
 
-// add logs a mapped record and keeps a copy of it if it is a suspect.
-func (s *sieve) add(rec *payload.Record, m mapping, at Ref) {
+// recordKeys are a mapped record's key hashes, salted (see salted), by position in
+// sieve.kinds.
+type recordKeys struct {
+	hashes   [numKeyKinds - 1]uint32
+	nonASCII bool // the email has non-ASCII characters (see lookAlikeSeen)
+}
+
+// keysOf computes a record's keys. It changes nothing, so the record stage's workers call it
+// in parallel; scratch is the caller's.
+func (s *sieve) keysOf(m *mapping, scratch *[]byte) recordKeys {
+	var k recordKeys
+	for i, kind := range s.kinds {
+		k.hashes[i] = salted(kind.hash(m, scratch), kind)
+		if kind == keyLookAlike {
+			k.nonASCII = !isASCII(m.emailKey)
+		}
+	}
+	return k
+}
+
+// add logs a mapped record, with its keys from keysOf, and keeps a copy of it if it is a
+// suspect. Records must be added in input order.
+func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 	if len(s.kinds) == 0 {
 		return
 	}
-	e := logEntry{at: at, email: s.texts.add(m.email), identity: s.texts.add(m.identity),
-		integration: s.internIntegration(m)}
 	seen := s.everySuspect
-	for i, k := range s.kinds {
-		h := salted(k.hash(&m, &s.scratch), k)
-		e.hashes[i] = h
-		if k == keyLookAlike {
-			e.nonASCII = !isASCII(m.emailKey)
-			seen = s.lookAlikeSeen(h, e.nonASCII) || seen
+	for i, kind := range s.kinds {
+		h := keys.hashes[i]
+		if kind == keyLookAlike {
+			seen = s.lookAlikeSeen(h, keys.nonASCII) || seen
 		} else if s.filter.testAndAdd(h) {
 			seen = true
 		}
 	}
-	seq := s.log.append(e)
+	seq := s.log.append(logEntry{recordKeys: keys, at: at, email: s.texts.add(m.email),
+		identity: s.texts.add(m.identity), integration: s.internIntegration(m)})
 	if s.filter.full() {
 		s.rebuild()
 	}
@@ -251,7 +267,7 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 	p := &st.pass
 	p.st = st
 	run := func(rec *payload.Record, m mapping, at Ref) {
-		st.fileIdx = int(at.File)
+		st.fileIdx, st.file = int(at.File), files[at.File]
 		p.rec, p.m, p.mapped = rec, m, true
 		p.account, p.accountDone = accountView{}, false
 		for _, c := range s.checks {
