@@ -1,6 +1,8 @@
 package validate
 
 import (
+	"slices"
+
 	"github.com/idlint/idlint/internal/confusables"
 	"github.com/idlint/idlint/payload"
 )
@@ -55,8 +57,9 @@ func (k keyKind) hash(m *mapping, scratch *[]byte) uint64 {
 // where maps of every key cost a hundred bytes and several cache misses per record; the log
 // costs the record's email and identity and 40 bytes.
 type sieve struct {
-	kinds  []keyKind   // the keys of the enabled set rules, each once
-	checks []ruleCheck // the enabled set rules, in All's order
+	kinds     []keyKind   // the keys of the enabled set rules, each once
+	checks    []ruleCheck // the enabled set rules, in All's order
+	checkKeys []uint8     // the bit of each check's key, by position in kinds
 
 	filter   bloom // every key hash logged so far
 	log      sieveLog
@@ -78,9 +81,10 @@ type integrationName struct {
 
 // A suspect is a full copy of a record with a key that may have been seen before.
 type suspect struct {
-	seq int // its log entry
-	rec payload.Record
-	m   mapping
+	seq  int   // its log entry
+	seen uint8 // the keys that may have been seen before, a bit by position in sieve.kinds
+	rec  payload.Record
+	m    mapping
 }
 
 // A logEntry is a mapped record, as much of it as the replay of a shadow needs.
@@ -114,20 +118,13 @@ func (l *sieveLog) at(seq int) *logEntry { return &l.chunks[seq/logChunk][seq%lo
 func (s *sieve) init(checks []ruleCheck) {
 	s.checks = checks
 	for _, c := range checks {
-		k := c.rule.setKey
-		if k != keyNone && !containsKind(s.kinds, k) {
-			s.kinds = append(s.kinds, k)
+		k := slices.Index(s.kinds, c.rule.setKey)
+		if k < 0 {
+			k = len(s.kinds)
+			s.kinds = append(s.kinds, c.rule.setKey)
 		}
+		s.checkKeys = append(s.checkKeys, 1<<k)
 	}
-}
-
-func containsKind(kinds []keyKind, k keyKind) bool {
-	for _, x := range kinds {
-		if x == k {
-			return true
-		}
-	}
-	return false
 }
 
 // salted folds a key hash to the 32 bits the log and filter keep, apart for each kind: an
@@ -162,13 +159,12 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 	if len(s.kinds) == 0 {
 		return
 	}
-	seen := s.everySuspect
+	var seen uint8
 	for i, kind := range s.kinds {
 		h := keys.hashes[i]
-		if kind == keyLookAlike {
-			seen = s.lookAlikeSeen(h, keys.nonASCII) || seen
-		} else if s.filter.testAndAdd(h) {
-			seen = true
+		if kind == keyLookAlike && s.lookAlikeSeen(h, keys.nonASCII) ||
+			kind != keyLookAlike && s.filter.testAndAdd(h) || s.everySuspect {
+			seen |= 1 << i
 		}
 	}
 	seq := s.log.append(logEntry{recordKeys: keys, at: at, email: s.texts.add(m.email),
@@ -176,8 +172,8 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 	if s.filter.full() {
 		s.rebuild()
 	}
-	if seen {
-		s.suspects = append(s.suspects, suspect{seq: seq, rec: copyRecord(rec), m: m})
+	if seen != 0 {
+		s.suspects = append(s.suspects, suspect{seq: seq, seen: seen, rec: copyRecord(rec), m: m})
 	}
 }
 
@@ -249,8 +245,9 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 	if len(s.suspects) == 0 || len(s.checks) == 0 {
 		return nil
 	}
-	// The hashes to replay, in a filter of their own: its false positives only replay a few
-	// more shadows, which report nothing.
+	// The keys to replay, in a filter of their own: its false positives only replay a few
+	// more shadows, which report nothing. Only the keys that made each suspect are needed:
+	// another key of a suspect that occurs twice makes a suspect of its own.
 	var relevant bloom
 	words := bloomMinWords
 	for words*64/bloomBitsPerKey < len(s.suspects)*len(s.kinds) {
@@ -258,41 +255,49 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 	}
 	relevant.reset(words)
 	for i := range s.suspects {
-		for _, h := range s.log.at(s.suspects[i].seq).hashes[:len(s.kinds)] {
-			relevant.add(h)
+		sp := &s.suspects[i]
+		for k, h := range s.log.at(sp.seq).hashes[:len(s.kinds)] {
+			if sp.seen&(1<<k) != 0 {
+				relevant.add(h)
+			}
 		}
 	}
 
 	st := &stage{enabled: enabled, files: files}
 	p := &st.pass
 	p.st = st
-	run := func(rec *payload.Record, m mapping, at Ref) {
-		st.fileIdx, st.file = int(at.File), files[at.File]
-		p.rec, p.m, p.mapped = rec, m, true
-		p.account, p.accountDone = accountView{}, false
-		for _, c := range s.checks {
-			p.rule = c.rule
-			c.fn(p)
-		}
-		p.rec = nil
-	}
 	var shadow payload.Record
 	next := 0 // the next suspect
 	for seq := range s.log.n {
 		e := s.log.at(seq)
+		// Run the rules whose key in this record is to be replayed; for the others, the record
+		// is the first and only one with its key.
+		var keys uint8
+		for k, h := range e.hashes[:len(s.kinds)] {
+			if relevant.test(h) {
+				keys |= 1 << k
+			}
+		}
+		if keys == 0 {
+			continue // not a suspect either: a suspect's keys are relevant
+		}
 		if next < len(s.suspects) && s.suspects[next].seq == seq {
 			sp := &s.suspects[next]
 			next++
-			run(&sp.rec, sp.m, e.at)
-			continue
+			p.rec, p.m = &sp.rec, sp.m
+		} else {
+			p.m = s.shadow(e, &shadow)
+			p.rec = &shadow
 		}
-		for _, h := range e.hashes[:len(s.kinds)] {
-			if w, bits := relevant.slot(h); relevant.words[w]&bits == bits {
-				m := s.shadow(e, &shadow)
-				run(&shadow, m, e.at)
-				break
+		st.fileIdx, st.file = int(e.at.File), files[e.at.File]
+		p.mapped, p.account, p.accountDone = true, accountView{}, false
+		for i, c := range s.checks {
+			if keys&s.checkKeys[i] != 0 {
+				p.rule = c.rule
+				c.fn(p)
 			}
 		}
+		p.rec = nil
 	}
 	return st.findings
 }
