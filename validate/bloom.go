@@ -20,6 +20,7 @@ const (
 	bloomMinWords   = 1 << 12 // 32 KiB: a small input costs nothing to speak of
 )
 
+// reset empties the filter and sizes it to words, a power of two.
 func (b *bloom) reset(words int) {
 	b.words = make([]uint64, words)
 	b.shift = 64
@@ -41,9 +42,6 @@ func (b *bloom) slot(h uint32) (int, uint64) {
 
 // testAndAdd adds h and reports whether it may have been added before.
 func (b *bloom) testAndAdd(h uint32) bool {
-	if b.words == nil {
-		b.reset(bloomMinWords)
-	}
 	w, bits := b.slot(h)
 	seen := b.words[w]&bits == bits
 	b.words[w] |= bits
@@ -53,18 +51,12 @@ func (b *bloom) testAndAdd(h uint32) bool {
 
 // test reports whether h may have been added.
 func (b *bloom) test(h uint32) bool {
-	if b.words == nil {
-		return false
-	}
 	w, bits := b.slot(h)
 	return b.words[w]&bits == bits
 }
 
 // add adds h.
 func (b *bloom) add(h uint32) {
-	if b.words == nil {
-		b.reset(bloomMinWords)
-	}
 	w, bits := b.slot(h)
 	b.words[w] |= bits
 	b.keys++

@@ -62,6 +62,7 @@ type sieve struct {
 	checkKeys []uint8     // the bit of each check's key, by position in kinds
 
 	filter   bloom // every key hash logged so far
+	nonASCII bloom // the look-alike keys of non-ASCII emails: few, so it stays in cache
 	log      sieveLog
 	texts    texts // the emails and identities of the log
 	intern   map[integrationName]uint32
@@ -125,6 +126,8 @@ func (s *sieve) init(checks []ruleCheck) {
 		}
 		s.checkKeys = append(s.checkKeys, 1<<k)
 	}
+	s.filter.reset(bloomMinWords)
+	s.nonASCII.reset(bloomMinWords)
 }
 
 // salted folds a key hash to the 32 bits the log and filter keep, apart for each kind: an
@@ -170,32 +173,30 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 	seq := s.log.append(logEntry{recordKeys: keys, at: at, email: s.texts.add(m.email),
 		identity: s.texts.add(m.identity), integration: s.internIntegration(m)})
 	if s.filter.full() {
-		s.rebuild()
+		s.rebuild(&s.filter, false)
+	}
+	if s.nonASCII.full() {
+		s.rebuild(&s.nonASCII, true)
 	}
 	if seen != 0 {
 		s.suspects = append(s.suspects, suspect{seq: seq, seen: seen, rec: copyRecord(rec), m: m})
 	}
 }
 
-// nonASCIISalt sets apart, in the filter, the skeletons of non-ASCII emails.
-const nonASCIISalt = 0x5bd1e995
-
 // lookAlikeSeen adds an email's skeleton hash to the filter and reports whether the email is a
 // suspect. A skeleton repeats whenever an email is mapped in several integrations, as most
 // are; but unicode-spoofing reports two emails with one skeleton only when one of them is
-// non-ASCII. So the filter also holds the skeletons of non-ASCII emails apart: a non-ASCII
+// non-ASCII. So a second filter holds the skeletons of non-ASCII emails: a non-ASCII
 // email is a suspect when its skeleton was seen at all, an ASCII one only when a non-ASCII
 // email had it. Any other email is the first with its skeleton, or shares it with ASCII emails
 // only, and the rule reports neither.
 func (s *sieve) lookAlikeSeen(h uint32, nonASCII bool) bool {
 	if nonASCII {
-		seen := s.filter.testAndAdd(h)
-		s.filter.add(h ^ nonASCIISalt)
-		return seen
+		s.nonASCII.add(h)
+		return s.filter.testAndAdd(h)
 	}
-	seen := s.filter.test(h ^ nonASCIISalt)
 	s.filter.add(h)
-	return seen
+	return s.nonASCII.test(h)
 }
 
 func (s *sieve) internIntegration(m mapping) uint32 {
@@ -215,16 +216,19 @@ func (s *sieve) internIntegration(m mapping) uint32 {
 	return i
 }
 
-// rebuild doubles the filter and adds every logged hash to it again.
-func (s *sieve) rebuild() {
-	s.filter.reset(len(s.filter.words) * 2)
+// rebuild doubles a filter and adds to it again every logged key it held: all of them, or
+// only the look-alike keys of non-ASCII emails.
+func (s *sieve) rebuild(f *bloom, nonASCII bool) {
+	f.reset(len(f.words) * 2)
 	for _, c := range s.log.chunks {
 		for i := range c {
 			e := &c[i]
+			if nonASCII && !e.nonASCII {
+				continue
+			}
 			for j, h := range e.hashes[:len(s.kinds)] {
-				s.filter.add(h)
-				if e.nonASCII && s.kinds[j] == keyLookAlike {
-					s.filter.add(h ^ nonASCIISalt)
+				if !nonASCII || s.kinds[j] == keyLookAlike {
+					f.add(h)
 				}
 			}
 		}
