@@ -3,6 +3,7 @@ package validate
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"slices"
 
 	"github.com/idlint/idlint/payload"
@@ -29,6 +30,7 @@ type Engine struct {
 	// Owned by Check's goroutine.
 	files       []string       // display names of the inputs, indexed by Ref.File
 	format      payload.Format // the current input's
+	size        int64          // the current input's size, if it is a file, until its first batch
 	inputFailed bool           // the current input had a reader error at the input level
 	pipe        pipeline
 
@@ -81,7 +83,12 @@ func (e *Engine) Check(name string, r io.Reader, format payload.Format) (payload
 	if e.done != nil {
 		return payload.Summary{}, fmt.Errorf("validate: Check called after Result")
 	}
-	e.inputFailed = false
+	e.inputFailed, e.size = false, 0
+	if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			e.size = fi.Size() // see sieve.expect
+		}
+	}
 	if format == payload.FormatUnknown {
 		format, r = payload.Detect(name, r)
 	}

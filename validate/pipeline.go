@@ -24,6 +24,7 @@ type batch struct {
 	input  int // index in Engine.files
 	name   string
 	format payload.Format
+	size   int64 // the input's size in bytes, on its first batch, for sieve.expect
 	items  []item
 	diags  []Finding // the reader's findings, complete, pointed at by items
 	fields []payload.Field
@@ -98,7 +99,8 @@ func (e *Engine) batch() *batch {
 		p.cur = &batch{items: make([]item, 0, batchSize), done: make(chan struct{}, 1)}
 	}
 	in := len(e.files) - 1
-	p.cur.input, p.cur.name, p.cur.format = in, e.files[in], e.format
+	p.cur.input, p.cur.name, p.cur.format, p.cur.size = in, e.files[in], e.format, e.size
+	e.size = 0
 	return p.cur
 }
 
@@ -177,6 +179,14 @@ func (e *Engine) merge() {
 	defer close(e.pipe.merged)
 	for b := range e.pipe.ordered {
 		<-b.done
+		if b.size > 0 {
+			// A record takes at least about 48 bytes as CSV, 64 as JSON.
+			recordBytes := 64
+			if b.format == payload.FormatCSV {
+				recordBytes = 48
+			}
+			e.sieve.expect(b.size, recordBytes)
+		}
 		e.findings = append(e.findings, b.findings...)
 		for i := range b.items {
 			if it := &b.items[i]; it.mapped {

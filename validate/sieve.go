@@ -64,7 +64,8 @@ type sieve struct {
 	filter   bloom // every key hash logged so far
 	nonASCII bloom // the look-alike keys of non-ASCII emails: few, so it stays in cache
 	log      sieveLog
-	texts    texts // the emails and identities of the log
+	files    []fileStart // where each input's entries start, in order
+	texts    texts       // the emails and identities of the log
 	intern   map[integrationName]uint32
 	names    []integrationName // by the log's integration index
 	suspects []suspect
@@ -88,12 +89,24 @@ type suspect struct {
 	m    mapping
 }
 
-// A logEntry is a mapped record, as much of it as the replay of a shadow needs.
+// A logEntry is a mapped record, as much of it as the replay of a shadow needs, in 32 bytes.
 type logEntry struct {
-	recordKeys
-	at              Ref
-	email, identity Text   // trimmed, as written
-	integration     uint32 // index in sieve.names
+	hashes      [numKeyKinds - 1]uint32 // by position in sieve.kinds
+	line        uint32
+	text        Text   // the email and then the identity, trimmed, as written
+	emailLen    uint32 // the email's length in text
+	integration uint32 // index in sieve.names, with nonASCIIBit
+}
+
+// nonASCIIBit marks, in logEntry.integration, an email with non-ASCII characters.
+const nonASCIIBit = 1 << 31
+
+func (e *logEntry) nonASCII() bool { return e.integration&nonASCIIBit != 0 }
+
+// A fileStart is where the records of an input begin in the log.
+type fileStart struct {
+	seq  int
+	file uint32
 }
 
 // sieveLog holds the log entries in chunks: it grows without copying what it holds.
@@ -170,13 +183,20 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 			seen |= 1 << i
 		}
 	}
-	seq := s.log.append(logEntry{recordKeys: keys, at: at, email: s.texts.add(m.email),
-		identity: s.texts.add(m.identity), integration: s.internIntegration(m)})
+	e := logEntry{hashes: keys.hashes, line: at.Line, text: s.texts.addPair(m.email, m.identity),
+		emailLen: uint32(len(m.email)), integration: s.internIntegration(m)}
+	if keys.nonASCII {
+		e.integration |= nonASCIIBit
+	}
+	if n := len(s.files); n == 0 || s.files[n-1].file != at.File {
+		s.files = append(s.files, fileStart{seq: s.log.n, file: at.File})
+	}
+	seq := s.log.append(e)
 	if s.filter.full() {
-		s.rebuild(&s.filter, false)
+		s.rebuild(&s.filter, false, 2*len(s.filter.words))
 	}
 	if s.nonASCII.full() {
-		s.rebuild(&s.nonASCII, true)
+		s.rebuild(&s.nonASCII, true, 2*len(s.nonASCII.words))
 	}
 	if seen != 0 {
 		s.suspects = append(s.suspects, suspect{seq: seq, seen: seen, rec: copyRecord(rec), m: m})
@@ -216,14 +236,14 @@ func (s *sieve) internIntegration(m mapping) uint32 {
 	return i
 }
 
-// rebuild doubles a filter and adds to it again every logged key it held: all of them, or
-// only the look-alike keys of non-ASCII emails.
-func (s *sieve) rebuild(f *bloom, nonASCII bool) {
-	f.reset(len(f.words) * 2)
+// rebuild resizes a filter to words and adds to it again every logged key it held: all of
+// them, or only the look-alike keys of non-ASCII emails.
+func (s *sieve) rebuild(f *bloom, nonASCII bool, words int) {
+	f.reset(words)
 	for _, c := range s.log.chunks {
 		for i := range c {
 			e := &c[i]
-			if nonASCII && !e.nonASCII {
+			if nonASCII && !e.nonASCII() {
 				continue
 			}
 			for j, h := range e.hashes[:len(s.kinds)] {
@@ -232,6 +252,27 @@ func (s *sieve) rebuild(f *bloom, nonASCII bool) {
 				}
 			}
 		}
+	}
+}
+
+// maxExpectedWords caps what expect reserves: 64 MiB, enough for some ten million records.
+// Beyond, the filter grows as records come.
+const maxExpectedWords = 1 << 23
+
+// expect makes room in the filter for an input of size bytes with records of at least
+// recordBytes, so that a big file does not have the filter rebuilt again and again as it
+// grows: each rebuild allocates fresh memory and rereads the whole log.
+func (s *sieve) expect(size int64, recordBytes int) {
+	if len(s.kinds) == 0 || size <= 0 {
+		return
+	}
+	keys := size/int64(recordBytes)*int64(len(s.kinds)) + int64(s.filter.keys)
+	words := len(s.filter.words)
+	for int64(words)*64/bloomBitsPerKey < keys && words < maxExpectedWords {
+		words *= 2
+	}
+	if words > len(s.filter.words) {
+		s.rebuild(&s.filter, false, words)
 	}
 }
 
@@ -272,8 +313,13 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 	p.st = st
 	var shadow payload.Record
 	next := 0 // the next suspect
+	file := 0 // the current input, an index in s.files
 	for seq := range s.log.n {
 		e := s.log.at(seq)
+		for file+1 < len(s.files) && s.files[file+1].seq <= seq {
+			file++
+		}
+		at := Ref{File: s.files[file].file, Line: e.line}
 		// Run the rules whose key in this record is to be replayed; for the others, the record
 		// is the first and only one with its key.
 		var keys uint8
@@ -290,10 +336,10 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 			next++
 			p.rec, p.m = &sp.rec, sp.m
 		} else {
-			p.m = s.shadow(e, &shadow)
+			p.m = s.shadow(e, at, &shadow)
 			p.rec = &shadow
 		}
-		st.fileIdx, st.file = int(e.at.File), files[e.at.File]
+		st.fileIdx, st.file = int(at.File), files[at.File]
 		p.mapped, p.account, p.accountDone = true, accountView{}, false
 		for i, c := range s.checks {
 			if keys&s.checkKeys[i] != 0 {
@@ -309,10 +355,13 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 // shadow rebuilds a logged record and its mapping into r: the three fields of its mapping, at
 // its line. Its Index is -1 and it has no Text; a shadow reports nothing (see sieve), but if a
 // rule ever did, the finding would still be well formed.
-func (s *sieve) shadow(e *logEntry, r *payload.Record) mapping {
-	in := s.names[e.integration]
-	email, identity := s.texts.get(e.email), s.texts.get(e.identity)
-	pos := payload.Pos{Line: int(e.at.Line), Col: 1}
+func (s *sieve) shadow(e *logEntry, at Ref, r *payload.Record) mapping {
+	in := s.names[e.integration&^nonASCIIBit]
+	email, identity := s.texts.get(e.text), ""
+	if e.text.pos != notKept && uint32(len(email)) > e.emailLen {
+		email, identity = email[:e.emailLen], email[e.emailLen:]
+	}
+	pos := payload.Pos{Line: int(at.Line), Col: 1}
 	idName, inName, inKind := payload.FieldIdentity, payload.FieldIntegrationID, payload.KindNumber
 	if in.legacy {
 		idName, inName, inKind = payload.FieldCloudID, payload.FieldApplicationType, payload.KindString

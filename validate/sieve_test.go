@@ -124,3 +124,46 @@ func TestSieveLeavesOutNothing(t *testing.T) {
 		})
 	}
 }
+
+// TestSieveAcrossInputs splits crowded files into several inputs of one run: the sieve must
+// name the other input of a repeat as replaying every record does.
+func TestSieveAcrossInputs(t *testing.T) {
+	data := crowdedIdentities(6000, 7, true)
+	lines := strings.SplitAfter(string(data), "\n")
+	header, rows := lines[0], lines[1:]
+	var parts [][]byte
+	for len(rows) > 0 {
+		n := min(len(rows), 1+len(parts)*900) // inputs of growing size, the first of one row
+		parts = append(parts, []byte(header+strings.Join(rows[:n], "")))
+		rows = rows[n:]
+	}
+	run := func(setup func(*validate.Engine)) []validate.Finding {
+		e, err := validate.New(validate.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		setup(e)
+		for i, p := range parts {
+			if _, err := e.Check(fmt.Sprintf("part%d.csv", i), bytes.NewReader(p), payload.FormatCSV); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return e.Result().Findings
+	}
+	want := run(validate.ReplayEverything)
+	if diff := cmp.Diff(want, run(func(*validate.Engine) {})); diff != "" {
+		t.Fatalf("the sieve changed the findings (-every record +sieve):\n%s", diff)
+	}
+	if diff := cmp.Diff(want, run(validate.TinyFilters)); diff != "" {
+		t.Fatalf("the sieve with tiny filters changed the findings (-every record +sieve):\n%s", diff)
+	}
+	across := 0
+	for _, f := range want {
+		if strings.Contains(f.Message, ".csv:") {
+			across++
+		}
+	}
+	if across < 100 {
+		t.Fatalf("only %d findings name another input: the test no longer exercises repeats across inputs", across)
+	}
+}

@@ -17,20 +17,23 @@ const (
 	notKept   = ^uint32(0)
 )
 
-func (t *texts) add(s string) Text {
-	if len(s) > chunkSize {
-		s = s[:chunkSize]
-	}
+func (t *texts) add(s string) Text { return t.addPair(s, "") }
+
+// addPair stores a and then b as one Text, in one chunk.
+func (t *texts) addPair(a, b string) Text {
+	a = a[:min(len(a), chunkSize)]
+	b = b[:min(len(b), chunkSize-len(a))]
+	n := len(a) + len(b)
 	last := len(t.chunks) - 1
-	if last < 0 || len(t.chunks[last])+len(s) > chunkSize {
+	if last < 0 || len(t.chunks[last])+n > chunkSize {
 		if len(t.chunks) == maxChunks {
 			return Text{pos: notKept}
 		}
 		t.chunks = append(t.chunks, make([]byte, 0, chunkSize))
 		last++
 	}
-	x := Text{pos: uint32(last)<<chunkBits | uint32(len(t.chunks[last])), n: uint32(len(s))}
-	t.chunks[last] = append(t.chunks[last], s...)
+	x := Text{pos: uint32(last)<<chunkBits | uint32(len(t.chunks[last])), n: uint32(n)}
+	t.chunks[last] = append(append(t.chunks[last], a...), b...)
 	return x
 }
 
