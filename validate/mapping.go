@@ -76,12 +76,14 @@ func (m mapping) key(parts ...string) uint64 {
 		h = ^h
 	}
 	for _, s := range parts {
-		// Mixing each part's hash in with a multiply and rotation keeps the parts' order and
-		// boundaries: ("ab", "c") and ("a", "bc") hash apart.
-		h = bits.RotateLeft64(h*0x9E3779B97F4A7C15, 31) ^ maphash.String(seed, s)
+		h = mix(h, maphash.String(seed, s))
 	}
 	return h
 }
+
+// mix folds the hash of one more part into h. The multiply and rotation keep the parts' order
+// and boundaries: ("ab", "c") and ("a", "bc") hash apart.
+func mix(h, part uint64) uint64 { return bits.RotateLeft64(h*0x9E3779B97F4A7C15, 31) ^ part }
 
 // hashBytes hashes bytes with the run's seed.
 func hashBytes(b []byte) uint64 { return maphash.Bytes(seed, b) }

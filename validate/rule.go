@@ -32,7 +32,7 @@ type Rule struct {
 	// csv-header, schema, ...).
 	Record func() func(*Pass)
 	// Set returns the function that relates a record to the records before it with the same
-	// key (setKey), with fresh state (its indexes) for one run. It sees the records that have
+	// key (setKeys), with fresh state (its indexes) for one run. It sees the records that have
 	// a mapping (Pass.Mapping), in input order across all inputs — but only those whose key
 	// occurs more than once in the run, and a few more: the set stage leaves out the others
 	// (see sieve). So a set function may relate a record only to earlier records with the same
@@ -40,8 +40,8 @@ type Rule struct {
 	// Pass.Account, Keep and Text, and they may not use Pass.Format. A rule may have both
 	// halves.
 	Set func() func(*Pass)
-	// setKey is the key by which the Set function relates records.
-	setKey keyKind
+	// setKeys are the keys by which the Set function relates records.
+	setKeys []keyKind
 }
 
 // An Example is a small input file for a rule's documentation.
@@ -110,7 +110,7 @@ func CheckRules(rules []*Rule) error {
 			return fmt.Errorf("rule %q: Summary and Doc are required", r.ID)
 		case r.Bad.Text == "" || r.Good.Text == "":
 			return fmt.Errorf("rule %q: Bad and Good examples are required", r.ID)
-		case (r.Set != nil) != (r.setKey != keyNone):
+		case (r.Set != nil) != (len(r.setKeys) > 0):
 			return fmt.Errorf("rule %q: a set rule needs a key, and only a set rule has one", r.ID)
 		}
 		seen[r.ID] = true

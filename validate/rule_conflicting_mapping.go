@@ -22,8 +22,8 @@ jane.doe@acme.com,GITLAB,jdoe
 jane.doe@acme.com,GITHUB,janedoe
 jane.doe@acme.com,GITLAB,jane.doe
 `},
-	Set:    newConflictingMapping,
-	setKey: keyDeveloper,
+	Set:     newConflictingMapping,
+	setKeys: []keyKind{keyDeveloper},
 }
 
 // A holding is the first identity a developer was seen with in an integration.

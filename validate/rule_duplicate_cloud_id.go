@@ -28,8 +28,8 @@ john.roe@acme.com,GITHUB,JaneDoe
 jane.doe@acme.com,GITHUB,janedoe
 john.roe@acme.com,GITHUB,jroe
 `},
-	Set:    func() func(*Pass) { return checkDuplicateCloudID },
-	setKey: keyAccount,
+	Set:     func() func(*Pass) { return checkDuplicateCloudID },
+	setKeys: []keyKind{keyAccount},
 }
 
 func checkDuplicateCloudID(p *Pass) {

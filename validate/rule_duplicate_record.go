@@ -17,8 +17,8 @@ Jane.Doe@acme.com,GITHUB,janedoe
 	Good: Example{Name: "identities.csv", Text: `email,applicationType,cloudId
 jane.doe@acme.com,GITHUB,janedoe
 `},
-	Set:    func() func(*Pass) { return checkDuplicateRecord },
-	setKey: keyAccount,
+	Set:     func() func(*Pass) { return checkDuplicateRecord },
+	setKeys: []keyKind{keyAccount},
 }
 
 func checkDuplicateRecord(p *Pass) {

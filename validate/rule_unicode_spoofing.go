@@ -15,7 +15,7 @@ import (
 var UnicodeSpoofing = &Rule{
 	ID:       "unicode-spoofing",
 	Severity: SeverityError,
-	Summary:  "an invisible or bidirectional control character, mixed scripts, or a look-alike of another email",
+	Summary:  "an invisible or bidirectional control character, mixed scripts, or a look-alike of another email or identity",
 	Doc: `An email or account ID that looks right but is not attributes one person's work to another,
 and nobody reading the file can see why. idlint finds three kinds of disguise (Unicode TR39):
   - invisible and bidirectional control characters in any field: zero-width space and
@@ -23,8 +23,9 @@ and nobody reading the file can see why. idlint finds three kinds of disguise (U
     reorder how text is shown (U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C);
   - one label of an email, or one word of an identity, that mixes scripts that look alike:
     Latin with Cyrillic, Greek, Armenian or Cherokee ("jаne" with a Cyrillic а);
-  - two different emails in the run that look the same (the same confusable skeleton, from
-    the Unicode confusables data), where one of them has non-ASCII characters.
+  - two different emails in the run, or two different identities in one integration, that
+    look the same (the same confusable skeleton, from the Unicode confusables data), where
+    one of them has non-ASCII characters.
 Each finding names the code points and what they look like. Retype the value in plain text.`,
 	Bad: Example{Name: "identities.csv", Text: "email,applicationType,cloudId\n" +
 		"jane.doe@acme.com,GITHUB,janedoe\n" +
@@ -33,9 +34,9 @@ Each finding names the code points and what they look like. Retype the value in 
 	Good: Example{Name: "identities.csv", Text: "email,applicationType,cloudId\n" +
 		"jane.doe@acme.com,GITHUB,janedoe\n" +
 		"müller@bücher.de,GITHUB,mueller\n"},
-	Record: func() func(*Pass) { return checkSpoofing },
-	Set:    newLookAlikes,
-	setKey: keyLookAlike,
+	Record:  func() func(*Pass) { return checkSpoofing },
+	Set:     newLookAlikes,
+	setKeys: []keyKind{keyLookAlike, keyIdentityLookAlike},
 }
 
 func checkSpoofing(p *Pass) {
@@ -154,41 +155,58 @@ func containsString(list []string, s string) bool {
 	return false
 }
 
-// A lookAlike is the first email seen with a skeleton.
+// A lookAlike is the first text seen with a skeleton.
 type lookAlike struct {
-	email     Text // lowercased
+	text      Text // the email lowercased, or the identity case-folded as the integration does
 	at        Ref
 	nonASCII  bool
 	disguised bool // the record half reported it already
 }
 
-// newLookAlikes finds two different emails that look the same. Only pairs where one side has
-// non-ASCII characters are reported: "jdoe1" and "jdoel" share a skeleton too, but plain
-// ASCII is what people can check by eye.
+// newLookAlikes finds two different emails, or two different identities of one integration,
+// that look the same. Only pairs where one side has non-ASCII characters are reported: "jdoe1"
+// and "jdoel" share a skeleton too, but plain ASCII is what people can check by eye. The sieve
+// relies on this (see sieve.lookAlikeSeen).
 func newLookAlikes() func(*Pass) {
-	first := map[uint64]lookAlike{}
+	emails := map[uint64]lookAlike{}     // email skeleton → first email
+	identities := map[uint64]lookAlike{} // (integration, identity skeleton) → first identity
 	var buf []byte
 	return func(p *Pass) {
 		m, _ := p.Mapping()
-		key := keyLookAlike.hash(&m, &buf)
-		nonASCII := !isASCII(m.emailKey)
-		disguised := nonASCII && spoofing(payload.FieldEmail, m.email) != ""
-		prev, seen := first[key]
-		if !seen {
-			first[key] = lookAlike{email: p.Keep(m.emailKey), at: p.Here(), nonASCII: nonASCII, disguised: disguised}
-			return
+		if other, at, diff, ok := firstLookAlike(p, emails, keyLookAlike.hash(&m, &buf), payload.FieldEmail, m.email, m.emailKey); ok {
+			f, _ := p.Record().Field(payload.FieldEmail)
+			p.ReportField(f, "email %q looks the same as %q (%s) but is a different address%s; if they are one developer, use one spelling", m.email, other, p.Where(at), diff)
 		}
-		if !prev.nonASCII && !nonASCII || prev.disguised || disguised {
-			return // plain ASCII both, or one side already reported by the record half
+		name := payload.FieldIdentity
+		if m.legacy {
+			name = payload.FieldCloudID
 		}
-		other := p.Text(prev.email)
-		if other == m.emailKey {
-			return
+		if other, at, diff, ok := firstLookAlike(p, identities, keyIdentityLookAlike.hash(&m, &buf), name, m.identity, m.identityKey); ok {
+			f, _ := p.Record().Field(name)
+			p.ReportField(f, "%s %q in %s looks the same as %q (%s) but is a different account%s; keep the one the developer really uses", name, m.identity, m.system(), other, p.Where(at), diff)
 		}
-		p.Mention(other)
-		f, _ := p.Record().Field(payload.FieldEmail)
-		p.ReportField(f, "email %q looks the same as %q (%s) but is a different address%s; if they are one developer, use one spelling", m.email, other, p.Where(prev.at), differences(m.emailKey, other))
 	}
+}
+
+// firstLookAlike records the text (value as written, key as compared) under its skeleton key and
+// returns the earlier text that looks the same, where it is and how they differ, if there is
+// one to report.
+func firstLookAlike(p *Pass, first map[uint64]lookAlike, key uint64, field, value, text string) (other string, at Ref, diff string, ok bool) {
+	nonASCII := !isASCII(text)
+	disguised := nonASCII && spoofing(field, value) != ""
+	prev, seen := first[key]
+	if !seen {
+		first[key] = lookAlike{text: p.Keep(text), at: p.Here(), nonASCII: nonASCII, disguised: disguised}
+		return "", Ref{}, "", false
+	}
+	if !prev.nonASCII && !nonASCII || prev.disguised || disguised {
+		return "", Ref{}, "", false // plain ASCII both, or one side already reported by the record half
+	}
+	if other = p.Text(prev.text); other == text {
+		return "", Ref{}, "", false
+	}
+	p.Mention(other)
+	return other, prev.at, differences(text, other), true
 }
 
 // differences names the non-ASCII characters of a that b does not have: ": it has U+0430

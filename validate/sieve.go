@@ -8,22 +8,22 @@ import (
 )
 
 // A keyKind is one of the keys by which set rules relate records. A set rule sees a record
-// only in relation to the earlier records that share its key (Rule.setKey): that is what lets
-// the sieve leave out the records whose keys occur once.
+// only in relation to the earlier records that share one of its keys (Rule.setKeys): that is
+// what lets the sieve leave out the records whose keys occur once.
 type keyKind uint8
 
 const (
-	keyNone      keyKind = iota
-	keyAccount           // an identity in an integration: whose account is it?
-	keyDeveloper         // a mailbox (email without case or +tag) in an integration
-	keyLookAlike         // the confusable skeleton of an email
+	keyNone              keyKind = iota
+	keyAccount                   // an identity in an integration: whose account is it?
+	keyDeveloper                 // a mailbox (email without case or +tag) in an integration
+	keyLookAlike                 // the confusable skeleton of an email
+	keyIdentityLookAlike         // the confusable skeleton of an identity, in an integration
 	numKeyKinds
 )
 
-// hash returns the record's key of kind k. scratch is a buffer reused between calls (only
-// keyLookAlike needs one; nil will do for the others). The set
-// rules index their maps by these hashes too, so the sieve and the rules cannot disagree on
-// what "the same key" means.
+// hash returns the record's key of kind k. scratch is a buffer reused between calls (only the
+// look-alike keys need one; nil will do for the others). The set rules index their maps by
+// these hashes too, so the sieve and the rules cannot disagree on what "the same key" means.
 func (k keyKind) hash(m *mapping, scratch *[]byte) uint64 {
 	switch k {
 	case keyAccount:
@@ -33,8 +33,22 @@ func (k keyKind) hash(m *mapping, scratch *[]byte) uint64 {
 	case keyLookAlike:
 		*scratch = confusables.AppendSkeleton((*scratch)[:0], m.emailKey)
 		return hashBytes(*scratch)
+	case keyIdentityLookAlike:
+		*scratch = confusables.AppendSkeleton((*scratch)[:0], m.identityKey)
+		return mix(m.key(), hashBytes(*scratch))
 	}
 	panic("validate: a set rule without a key")
+}
+
+// lookAlike reports whether k relates texts that look alike; it returns the text.
+func (k keyKind) lookAlike(m *mapping) (string, bool) {
+	switch k {
+	case keyLookAlike:
+		return m.emailKey, true
+	case keyIdentityLookAlike:
+		return m.identityKey, true
+	}
+	return "", false
 }
 
 // sieve is the set stage. Set rules relate a record to the earlier records with the same key,
@@ -95,13 +109,16 @@ type logEntry struct {
 	line        uint32
 	text        Text   // the email and then the identity, trimmed, as written
 	emailLen    uint32 // the email's length in text
-	integration uint32 // index in sieve.names, with nonASCIIBit
+	integration uint32 // index in sieve.names, and recordKeys.nonASCII in the top bits
 }
 
-// nonASCIIBit marks, in logEntry.integration, an email with non-ASCII characters.
-const nonASCIIBit = 1 << 31
+// nonASCIIShift places recordKeys.nonASCII in logEntry.integration: 2²⁸ integrations are more
+// than a run can have, with the texts limited to 4 GiB.
+const nonASCIIShift = 32 - (numKeyKinds - 1)
 
-func (e *logEntry) nonASCII() bool { return e.integration&nonASCIIBit != 0 }
+func (e *logEntry) nonASCII() uint8 { return uint8(e.integration >> nonASCIIShift) }
+
+func (e *logEntry) integrationIndex() uint32 { return e.integration & (1<<nonASCIIShift - 1) }
 
 // A fileStart is where the records of an input begin in the log.
 type fileStart struct {
@@ -132,12 +149,16 @@ func (l *sieveLog) at(seq int) *logEntry { return &l.chunks[seq/logChunk][seq%lo
 func (s *sieve) init(checks []ruleCheck) {
 	s.checks = checks
 	for _, c := range checks {
-		k := slices.Index(s.kinds, c.rule.setKey)
-		if k < 0 {
-			k = len(s.kinds)
-			s.kinds = append(s.kinds, c.rule.setKey)
+		var bits uint8
+		for _, kind := range c.rule.setKeys {
+			k := slices.Index(s.kinds, kind)
+			if k < 0 {
+				k = len(s.kinds)
+				s.kinds = append(s.kinds, kind)
+			}
+			bits |= 1 << k
 		}
-		s.checkKeys = append(s.checkKeys, 1<<k)
+		s.checkKeys = append(s.checkKeys, bits)
 	}
 	s.filter.reset(bloomMinWords)
 	s.nonASCII.reset(bloomMinWords)
@@ -153,7 +174,7 @@ func salted(h uint64, k keyKind) uint32 {
 // sieve.kinds.
 type recordKeys struct {
 	hashes   [numKeyKinds - 1]uint32
-	nonASCII bool // the email has non-ASCII characters (see lookAlikeSeen)
+	nonASCII uint8 // a bit by position: the look-alike key's text is not ASCII (see lookAlikeSeen)
 }
 
 // keysOf computes a record's keys. It changes nothing, so the record stage's workers call it
@@ -162,8 +183,8 @@ func (s *sieve) keysOf(m *mapping, scratch *[]byte) recordKeys {
 	var k recordKeys
 	for i, kind := range s.kinds {
 		k.hashes[i] = salted(kind.hash(m, scratch), kind)
-		if kind == keyLookAlike {
-			k.nonASCII = !isASCII(m.emailKey)
+		if text, ok := kind.lookAlike(m); ok && !isASCII(text) {
+			k.nonASCII |= 1 << i
 		}
 	}
 	return k
@@ -177,17 +198,15 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 	}
 	var seen uint8
 	for i, kind := range s.kinds {
-		h := keys.hashes[i]
-		if kind == keyLookAlike && s.lookAlikeSeen(h, keys.nonASCII) ||
-			kind != keyLookAlike && s.filter.testAndAdd(h) || s.everySuspect {
-			seen |= 1 << i
+		h, bit := keys.hashes[i], uint8(1)<<i
+		if _, ok := kind.lookAlike(&m); ok && s.lookAlikeSeen(h, keys.nonASCII&bit != 0) ||
+			!ok && s.filter.testAndAdd(h) || s.everySuspect {
+			seen |= bit
 		}
 	}
 	e := logEntry{hashes: keys.hashes, line: at.Line, text: s.texts.addPair(m.email, m.identity),
-		emailLen: uint32(len(m.email)), integration: s.internIntegration(m)}
-	if keys.nonASCII {
-		e.integration |= nonASCIIBit
-	}
+		emailLen:    uint32(len(m.email)),
+		integration: s.internIntegration(m) | uint32(keys.nonASCII)<<nonASCIIShift}
 	if n := len(s.files); n == 0 || s.files[n-1].file != at.File {
 		s.files = append(s.files, fileStart{seq: s.log.n, file: at.File})
 	}
@@ -203,19 +222,18 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 	}
 }
 
-// lookAlikeSeen adds an email's skeleton hash to the filter and reports whether the email is a
-// suspect. A skeleton repeats whenever an email is mapped in several integrations, as most
-// are; but unicode-spoofing reports two emails with one skeleton only when one of them is
-// non-ASCII. So a second filter holds the skeletons of non-ASCII emails: a non-ASCII
-// email is a suspect when its skeleton was seen at all, an ASCII one only when a non-ASCII
-// email had it. Any other email is the first with its skeleton, or shares it with ASCII emails
-// only, and the rule reports neither.
+// lookAlikeSeen takes a look-alike key and reports whether its record is a suspect for it.
+// The skeleton of an email repeats whenever the email is mapped in several integrations, as
+// most are; but unicode-spoofing reports two texts with one skeleton only when one of them is
+// non-ASCII, and non-ASCII text is rare. So a text that is not ASCII is always a suspect, and
+// its skeleton goes in a filter of its own; an ASCII text is a suspect only when a non-ASCII
+// one had its skeleton before. Any other text is the first with its skeleton, or shares it
+// with ASCII texts only, and the rule reports neither.
 func (s *sieve) lookAlikeSeen(h uint32, nonASCII bool) bool {
 	if nonASCII {
 		s.nonASCII.add(h)
-		return s.filter.testAndAdd(h)
+		return true
 	}
-	s.filter.add(h)
 	return s.nonASCII.test(h)
 }
 
@@ -236,18 +254,17 @@ func (s *sieve) internIntegration(m mapping) uint32 {
 	return i
 }
 
-// rebuild resizes a filter to words and adds to it again every logged key it held: all of
-// them, or only the look-alike keys of non-ASCII emails.
+// rebuild resizes a filter to words and adds to it again every logged key it held: the keys
+// that are not look-alikes, or the look-alike keys of non-ASCII texts.
 func (s *sieve) rebuild(f *bloom, nonASCII bool, words int) {
+	var m mapping
 	f.reset(words)
 	for _, c := range s.log.chunks {
 		for i := range c {
 			e := &c[i]
-			if nonASCII && !e.nonASCII() {
-				continue
-			}
 			for j, h := range e.hashes[:len(s.kinds)] {
-				if !nonASCII || s.kinds[j] == keyLookAlike {
+				_, lookAlike := s.kinds[j].lookAlike(&m)
+				if !nonASCII && !lookAlike || nonASCII && e.nonASCII()&(1<<j) != 0 {
 					f.add(h)
 				}
 			}
@@ -266,7 +283,14 @@ func (s *sieve) expect(size int64, recordBytes int) {
 	if len(s.kinds) == 0 || size <= 0 {
 		return
 	}
-	keys := size/int64(recordBytes)*int64(len(s.kinds)) + int64(s.filter.keys)
+	var m mapping
+	perRecord := 0 // the keys that go in the filter
+	for _, kind := range s.kinds {
+		if _, lookAlike := kind.lookAlike(&m); !lookAlike {
+			perRecord++
+		}
+	}
+	keys := size/int64(recordBytes)*int64(perRecord) + int64(s.filter.keys)
 	words := len(s.filter.words)
 	for int64(words)*64/bloomBitsPerKey < keys && words < maxExpectedWords {
 		words *= 2
@@ -356,7 +380,7 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 // its line. Its Index is -1 and it has no Text; a shadow reports nothing (see sieve), but if a
 // rule ever did, the finding would still be well formed.
 func (s *sieve) shadow(e *logEntry, at Ref, r *payload.Record) mapping {
-	in := s.names[e.integration&^nonASCIIBit]
+	in := s.names[e.integrationIndex()]
 	email, identity := s.texts.get(e.text), ""
 	if e.text.pos != notKept && uint32(len(email)) > e.emailLen {
 		email, identity = email[:e.emailLen], email[e.emailLen:]
