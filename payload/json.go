@@ -52,6 +52,7 @@ func readJSON(r io.Reader, h Handler, bufSize int) (Summary, error) {
 
 func (p *parser) readJSON() (Summary, error) {
 	sum := Summary{Format: FormatJSON}
+	p.holdFatal = true
 	p.skipBOM()
 	c, ok := p.skipWS()
 	if !ok {
@@ -73,8 +74,55 @@ func (p *parser) readJSON() (Summary, error) {
 	if ok {
 		p.checkEnd()
 	}
+	if p.fatal != nil {
+		d := *p.fatal
+		d.Message += p.unchecked(d.Pos.Line)
+		p.h.Diag(d)
+	}
 	sum.Records = p.emitted
 	return sum, p.ioErr
+}
+
+// unchecked reads what is left of the input after a syntax error that ended the reading, and
+// words for the error's message what went unchecked: nothing, when only whitespace and
+// closing brackets are left. So records after a syntax error are not lost silently: the
+// finding names their lines.
+func (p *parser) unchecked(errLine int) string {
+	p.pin, p.softPin, p.inRec = -1, -1, false
+	line, first, last, sameLine := p.line, 0, 0, false
+	for {
+		for ; p.i < p.n; p.i++ {
+			switch p.buf[p.i] {
+			case '\n':
+				line++
+			case ' ', '\t', '\r', ']', '}', ',':
+			default:
+				if line <= errLine {
+					sameLine = true
+				} else if last = line; first == 0 {
+					first = line
+				}
+			}
+		}
+		if !p.fill() {
+			break
+		}
+	}
+	var what string
+	switch {
+	case first == 0 && !sameLine:
+		return ""
+	case first == 0:
+		what = fmt.Sprintf("the rest of line %d is", errLine)
+	case first == last:
+		what = fmt.Sprintf("line %d is", first)
+	default:
+		what = fmt.Sprintf("lines %d-%d are", first, last)
+	}
+	if sameLine && first > 0 {
+		what = fmt.Sprintf("the rest of line %d and %s", errLine, strings.TrimSuffix(strings.TrimSuffix(what, " is"), " are")) + " are"
+	}
+	return "; idlint reads no further, so " + what + " not checked: fix this and run it again"
 }
 
 // parser is the streaming JSON scanner shared by ReadJSON, ReadJSONL, Detect and the tests.
@@ -125,6 +173,11 @@ type parser struct {
 	keyBuf []byte // decoded key of the envelope object
 
 	errAbs int // absolute offset of the last syntax error (Detect uses it)
+
+	// A syntax error ends ReadJSON's reading. Its diag is held back until the rest of the input
+	// has been read, so that its message can say which lines were left unchecked.
+	holdFatal bool
+	fatal     *Diag
 }
 
 // span locates a field's decoded name and value in parser.scratch; end -1: not there (the
@@ -1232,6 +1285,11 @@ func (p *parser) report(code string, abs int, pos Pos, msg string, mayFill bool)
 	if p.h.Diag == nil {
 		return
 	}
+	p.h.Diag(p.diag(code, abs, pos, msg, mayFill))
+}
+
+// diag makes a Diag with the text around abs.
+func (p *parser) diag(code string, abs int, pos Pos, msg string, mayFill bool) Diag {
 	var text []byte
 	tpos := pos
 	// The text is shown if it is still in the buffer. What is more than maxRecordBytes behind
@@ -1244,7 +1302,7 @@ func (p *parser) report(code string, abs int, pos Pos, msg string, mayFill bool)
 		text = bytes.Clone(p.buf[st-p.base : end-p.base])
 		tpos = stPos
 	}
-	p.h.Diag(Diag{Code: code, Pos: pos, Message: msg, Text: text, TextPos: tpos})
+	return Diag{Code: code, Pos: pos, Message: msg, Text: text, TextPos: tpos}
 }
 
 func (p *parser) schemaAt(abs int, pos Pos, msg string) {
@@ -1262,6 +1320,11 @@ func (p *parser) failAt(abs int, pos Pos, msg string) bool {
 		p.skipRecordAt(p.recStartAbs, p.recPos, "record is larger than 1 MiB; it is skipped", true)
 	}
 	p.errAbs = abs
+	if p.holdFatal && p.h.Diag != nil {
+		d := p.diag(CodeSyntax, abs, pos, msg, true)
+		p.fatal = &d
+		return false
+	}
 	p.report(CodeSyntax, abs, pos, msg, true)
 	return false
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -1103,7 +1104,40 @@ func FuzzReadJSON(f *testing.F) {
 		if valid && !tooDeep(res.Diags) && utf8.Valid(body) {
 			compareWithDecoder(t, body, res)
 		}
+		checkNothingVanishes(t, in, res)
 	})
+}
+
+// checkNothingVanishes checks that a syntax error that ends the reading names the lines left
+// unread: every line after it with anything but whitespace on it.
+func checkNothingVanishes(t *testing.T, in []byte, res result) {
+	var fatal *Diag
+	for i := range res.Diags {
+		if d := &res.Diags[i]; d.Code == CodeSyntax && !strings.Contains(d.Message, "skipped") {
+			fatal = d
+		}
+	}
+	if fatal == nil {
+		return
+	}
+	first, last := 0, 0
+	for n, line := range bytes.Split(in, []byte("\n")) {
+		if n+1 > fatal.Pos.Line && len(bytes.Trim(line, " \t\r]},")) > 0 {
+			if last = n + 1; first == 0 {
+				first = n + 1
+			}
+		}
+	}
+	want := fmt.Sprintf("lines %d-%d", first, last)
+	if first == last {
+		want = fmt.Sprintf("line %d", first)
+	}
+	if first > 0 && !strings.Contains(fatal.Message, want+" are not checked") && !strings.Contains(fatal.Message, want+" is not checked") {
+		t.Fatalf("lines %d-%d follow the syntax error that ends the reading, but its message does not say %q: %s", first, last, want, fatal.Message)
+	}
+	if first == 0 && strings.Contains(fatal.Message, "lines") {
+		t.Fatalf("nothing follows the syntax error, but its message says: %s", fatal.Message)
+	}
 }
 
 // deepInput reports whether body nests more than maxDepth levels (a rough count is enough for
@@ -1122,7 +1156,9 @@ func compareWithDecoder(t *testing.T, body []byte, res result) {
 	if err != nil || tok != json.Delim('[') {
 		return
 	}
+	elements := 0
 	for i := 0; dec.More(); i++ {
+		elements++
 		if i >= len(res.Recs) {
 			t.Fatalf("decoder has more than %d records", len(res.Recs))
 		}
@@ -1165,6 +1201,9 @@ func compareWithDecoder(t *testing.T, body []byte, res result) {
 			}
 		}
 	}
+	if elements != len(res.Recs) {
+		t.Fatalf("the decoder has %d elements, the reader %d records", elements, len(res.Recs))
+	}
 }
 
 func FuzzReadJSONL(f *testing.F) {
@@ -1182,6 +1221,11 @@ func FuzzReadJSONL(f *testing.F) {
 			valid := json.Valid(line)
 			if syn := hasSyntax(res.Diags, n+1); syn == valid && !(valid && tooDeep(res.Diags)) {
 				t.Fatalf("line %d %q: json.Valid = %v, but diags %v", n+1, line, valid, res.Diags)
+			}
+			// Nothing vanishes: a line with content is a record, or has a diag of its own.
+			if !slices.ContainsFunc(res.Recs, func(r tRec) bool { return r.Pos.Line == n+1 }) &&
+				!slices.ContainsFunc(res.Diags, func(d Diag) bool { return d.Pos.Line == n+1 }) {
+				t.Fatalf("line %d %q is in no record and has no diag: %v", n+1, line, res.Diags)
 			}
 		}
 	})
