@@ -166,7 +166,7 @@ func (e *Engine) work(w *worker) {
 			}
 			e.checkRecord(w, &it.rec)
 			if it.m, it.mapped = p.m, p.mapped; it.mapped {
-				it.keys = e.sieve.keysOf(&it.m, &w.scratch)
+				it.keys = e.sieve.keysOf(&it.m, &w.scratch, e.sieve.needsLookAlikes())
 			}
 		}
 		b.findings = w.st.findings

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"slices"
+	"sync/atomic"
 
 	"github.com/idlint/idlint/internal/confusables"
 	"github.com/idlint/idlint/payload"
@@ -83,6 +84,9 @@ type sieve struct {
 	intern   map[integrationName]uint32
 	names    []integrationName // by the log's integration index
 	suspects []suspect
+	scratch  []byte
+
+	sawNonASCII atomic.Bool // a non-ASCII look-alike text was logged: see recordKeys.unhashed
 
 	// everySuspect makes every record a suspect, so that the replay covers the whole run:
 	// tests compare the two to prove the sieve leaves out nothing that matters.
@@ -112,13 +116,18 @@ type logEntry struct {
 	integration uint32 // index in sieve.names, and recordKeys.nonASCII in the top bits
 }
 
-// nonASCIIShift places recordKeys.nonASCII in logEntry.integration: 2²⁸ integrations are more
-// than a run can have, with the texts limited to 4 GiB.
-const nonASCIIShift = 32 - (numKeyKinds - 1)
+// logEntry.integration holds recordKeys.nonASCII and .unhashed in its top bits: 2²⁷
+// integrations are more than a run can have, with the texts limited to 4 GiB.
+const (
+	nonASCIIShift = 32 - (numKeyKinds - 1)
+	unhashedBit   = 1 << (nonASCIIShift - 1)
+)
 
 func (e *logEntry) nonASCII() uint8 { return uint8(e.integration >> nonASCIIShift) }
 
-func (e *logEntry) integrationIndex() uint32 { return e.integration & (1<<nonASCIIShift - 1) }
+func (e *logEntry) unhashed() bool { return e.integration&unhashedBit != 0 }
+
+func (e *logEntry) integrationIndex() uint32 { return e.integration & (unhashedBit - 1) }
 
 // A fileStart is where the records of an input begin in the log.
 type fileStart struct {
@@ -175,20 +184,35 @@ func salted(h uint64, k keyKind) uint32 {
 type recordKeys struct {
 	hashes   [numKeyKinds - 1]uint32
 	nonASCII uint8 // a bit by position: the look-alike key's text is not ASCII (see lookAlikeSeen)
+	// unhashed: the look-alike keys of ASCII texts are not computed (they are 0). Until the
+	// run has a non-ASCII look-alike text, nothing needs them — and most runs never have one —
+	// so the workers skip the skeletons, which cost as much as all the other keys together.
+	// The sieve computes them when it needs them after all (see add and replay).
+	unhashed bool
 }
 
-// keysOf computes a record's keys. It changes nothing, so the record stage's workers call it
-// in parallel; scratch is the caller's.
-func (s *sieve) keysOf(m *mapping, scratch *[]byte) recordKeys {
+// keysOf computes a record's keys, but the look-alike keys of ASCII texts only if lookAlikes.
+// It changes nothing, so the record stage's workers call it in parallel; scratch is the
+// caller's.
+func (s *sieve) keysOf(m *mapping, scratch *[]byte, lookAlikes bool) recordKeys {
 	var k recordKeys
 	for i, kind := range s.kinds {
-		k.hashes[i] = salted(kind.hash(m, scratch), kind)
-		if text, ok := kind.lookAlike(m); ok && !isASCII(text) {
+		text, lookAlike := kind.lookAlike(m)
+		switch {
+		case lookAlike && !isASCII(text):
 			k.nonASCII |= 1 << i
+		case lookAlike && !lookAlikes:
+			k.unhashed = true
+			continue
 		}
+		k.hashes[i] = salted(kind.hash(m, scratch), kind)
 	}
 	return k
 }
+
+// needsLookAlikes tells the workers whether to compute the look-alike keys of ASCII texts:
+// once a non-ASCII one has been logged. They may read it late; add makes up for it.
+func (s *sieve) needsLookAlikes() bool { return s.sawNonASCII.Load() }
 
 // add logs a mapped record, with its keys from keysOf, and keeps a copy of it if it is a
 // suspect. Records must be added in input order.
@@ -196,17 +220,27 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 	if len(s.kinds) == 0 {
 		return
 	}
+	if keys.unhashed && (s.nonASCII.keys > 0 || keys.nonASCII != 0) {
+		keys = s.keysOf(&m, &s.scratch, true) // a worker did not know yet that they are needed
+	}
+	if keys.nonASCII != 0 && !s.sawNonASCII.Load() {
+		s.sawNonASCII.Store(true)
+	}
 	var seen uint8
 	for i, kind := range s.kinds {
 		h, bit := keys.hashes[i], uint8(1)<<i
-		if _, ok := kind.lookAlike(&m); ok && s.lookAlikeSeen(h, keys.nonASCII&bit != 0) ||
-			!ok && s.filter.testAndAdd(h) || s.everySuspect {
+		_, lookAlike := kind.lookAlike(&m)
+		if lookAlike && !keys.unhashed && s.lookAlikeSeen(h, keys.nonASCII&bit != 0) ||
+			!lookAlike && s.filter.testAndAdd(h) || s.everySuspect {
 			seen |= bit
 		}
 	}
 	e := logEntry{hashes: keys.hashes, line: at.Line, text: s.texts.addPair(m.email, m.identity),
 		emailLen:    uint32(len(m.email)),
 		integration: s.internIntegration(m) | uint32(keys.nonASCII)<<nonASCIIShift}
+	if keys.unhashed {
+		e.integration |= unhashedBit
+	}
 	if n := len(s.files); n == 0 || s.files[n-1].file != at.File {
 		s.files = append(s.files, fileStart{seq: s.log.n, file: at.File})
 	}
@@ -323,11 +357,19 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 		words *= 2
 	}
 	relevant.reset(words)
+	lookAlikes := false // a look-alike key is to be replayed: unhashed entries need theirs
 	for i := range s.suspects {
 		sp := &s.suspects[i]
-		for k, h := range s.log.at(sp.seq).hashes[:len(s.kinds)] {
+		e := s.log.at(sp.seq)
+		hashes := e.hashes
+		if e.unhashed() && sp.seen != 0 {
+			hashes = s.keysOf(&sp.m, &s.scratch, true).hashes
+		}
+		for k, h := range hashes[:len(s.kinds)] {
 			if sp.seen&(1<<k) != 0 {
 				relevant.add(h)
+				_, lookAlike := s.kinds[k].lookAlike(&sp.m)
+				lookAlikes = lookAlikes || lookAlike
 			}
 		}
 	}
@@ -344,10 +386,26 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 			file++
 		}
 		at := Ref{File: s.files[file].file, Line: e.line}
+		var sp *suspect
+		if next < len(s.suspects) && s.suspects[next].seq == seq {
+			sp = &s.suspects[next]
+			next++
+		}
+		record := func() (*payload.Record, mapping) {
+			if sp != nil {
+				return &sp.rec, sp.m
+			}
+			return &shadow, s.shadow(e, at, &shadow)
+		}
+		hashes := e.hashes
+		if e.unhashed() && lookAlikes {
+			_, m := record()
+			hashes = s.keysOf(&m, &s.scratch, true).hashes
+		}
 		// Run the rules whose key in this record is to be replayed; for the others, the record
 		// is the first and only one with its key.
 		var keys uint8
-		for k, h := range e.hashes[:len(s.kinds)] {
+		for k, h := range hashes[:len(s.kinds)] {
 			if relevant.test(h) {
 				keys |= 1 << k
 			}
@@ -355,14 +413,7 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 		if keys == 0 {
 			continue // not a suspect either: a suspect's keys are relevant
 		}
-		if next < len(s.suspects) && s.suspects[next].seq == seq {
-			sp := &s.suspects[next]
-			next++
-			p.rec, p.m = &sp.rec, sp.m
-		} else {
-			p.m = s.shadow(e, at, &shadow)
-			p.rec = &shadow
-		}
+		p.rec, p.m = record()
 		st.fileIdx, st.file = int(at.File), files[at.File]
 		p.mapped, p.account, p.accountDone = true, accountView{}, false
 		for i, c := range s.checks {
