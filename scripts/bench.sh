@@ -8,6 +8,10 @@
 # Each file is checked RUNS times (default 3); the best wall time and the largest peak RSS are
 # printed, so that a busy machine disturbs the figures less.
 #
+# Where ajv-cli is installed (npm install -g ajv-cli), the JSON files also go through it with
+# idlint's own record schemas (`idlint schema v2|legacy`), all errors reported, for a side-by-
+# side ratio: ajv checks the schema only, idlint every rule.
+#
 # It needs ../shared/bench/gen beside the clone (the generator) and /usr/bin/time (GNU time).
 # Generated files are cached in $BENCH_DIR (default: $TMPDIR/idlint-bench).
 set -euo pipefail
@@ -30,6 +34,23 @@ fi
 
 (cd "$here" && go build -o "$out/idlint" ./cmd/idlint)
 echo "idlint $(cd "$here" && git describe --always --dirty 2>/dev/null || echo '?'), $(go version | cut -d' ' -f3), $(nproc) cores, $rows rows, $defects defects, best of $runs runs"
+
+# measure runs a command RUNS times; it sets wall (the best, in seconds), rss (the largest, in
+# KB) and code (the last exit status), and leaves the last output in $out/report.txt.
+measure() {
+	wall= rss=0
+	for _ in $(seq "$runs"); do
+		set +e
+		/usr/bin/time -f '%e %M' -o "$out/time.txt" "$@" >"$out/report.txt" 2>"$out/stderr.txt"
+		code=$?
+		set -e
+		read -r w r < <(tail -n 1 "$out/time.txt") # GNU time first notes a non-zero exit
+		if [ -z "$wall" ] || awk -v a="$w" -v b="$wall" 'BEGIN { exit !(a < b) }'; then wall=$w; fi
+		[ "$r" -gt "$rss" ] && rss=$r
+	done
+}
+
+declare -A idlint_wall
 printf '%-12s %10s %8s %14s %10s %s\n' format size wall rows/s peakRSS findings
 for format in csv-legacy csv-v2 v2-json legacy-json ndjson; do
 	case $format in
@@ -42,23 +63,28 @@ for format in csv-legacy csv-v2 v2-json legacy-json ndjson; do
 		(cd "$gen" && go run ./gen -rows "$rows" -format "$format" -defects "$defects" -seed 1 >"$file")
 	fi
 	cat "$file" >/dev/null # warm the page cache, as the peers were measured
-	wall= rss=0
-	for _ in $(seq "$runs"); do
-		set +e
-		/usr/bin/time -f '%e %M' -o "$out/time.txt" "$out/idlint" check --color never --max-findings 0 "$file" >"$out/report.txt" 2>"$out/stderr.txt"
-		code=$?
-		set -e
-		if [ $code -gt 1 ]; then
-			echo "bench: idlint exited $code on $file:" >&2
-			cat "$out/stderr.txt" >&2
-			exit 1
-		fi
-		read -r w r < <(tail -n 1 "$out/time.txt") # GNU time first notes a non-zero exit
-		if [ -z "$wall" ] || awk -v a="$w" -v b="$wall" 'BEGIN { exit !(a < b) }'; then wall=$w; fi
-		[ "$r" -gt "$rss" ] && rss=$r
-	done
+	measure "$out/idlint" check --color never --max-findings 0 "$file"
+	if [ "$code" -gt 1 ]; then
+		echo "bench: idlint exited $code on $file:" >&2
+		cat "$out/stderr.txt" >&2
+		exit 1
+	fi
+	idlint_wall[$format]=$wall
 	size=$(du -h "$file" | cut -f1)
 	summary=$(tail -n 1 "$out/report.txt")
 	rate=$(awk -v r="$rows" -v w="$wall" 'BEGIN { if (w > 0) printf "%.0f", r / w; else print "-" }')
 	printf '%-12s %10s %7ss %14s %8dMB %s\n' "$format" "$size" "$wall" "$rate" $((rss / 1024)) "$summary"
 done
+
+if command -v ajv >/dev/null; then
+	echo
+	echo "ajv-cli on the same JSON files, with idlint's record schemas, JSON Schema only, best of $runs runs:"
+	printf '%-12s %8s %10s %s\n' format wall peakRSS "ajv's time / idlint's"
+	for format in v2-json legacy-json; do
+		shape=${format%-json}
+		"$out/idlint" schema "$shape" >"$out/$shape.schema.json"
+		measure ajv validate --spec=draft7 --all-errors --errors=line -s "$out/$shape.schema.json" -d "$out/$format-$rows-$defects.json"
+		ratio=$(awk -v a="$wall" -v b="${idlint_wall[$format]}" 'BEGIN { printf "%.1f", a / b }')
+		printf '%-12s %7ss %8dMB %s\n' "$format" "$wall" $((rss / 1024)) "$ratio"
+	done
+fi
