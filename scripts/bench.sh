@@ -46,7 +46,7 @@ measure() {
 		set -e
 		read -r w r < <(tail -n 1 "$out/time.txt") # GNU time first notes a non-zero exit
 		if [ -z "$wall" ] || awk -v a="$w" -v b="$wall" 'BEGIN { exit !(a < b) }'; then wall=$w; fi
-		[ "$r" -gt "$rss" ] && rss=$r
+		if [ "$r" -gt "$rss" ]; then rss=$r; fi
 	done
 }
 
