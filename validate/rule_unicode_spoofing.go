@@ -21,8 +21,8 @@ and nobody reading the file can see why. idlint finds three kinds of disguise (U
   - invisible and bidirectional control characters in any field: zero-width space and
     joiners, soft hyphen, word joiner, a byte order mark inside text, and the controls that
     reorder how text is shown (U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C);
-  - one label of an email, or one word of an identity, that mixes scripts that look alike:
-    Latin with Cyrillic, Greek, Armenian or Cherokee ("jаne" with a Cyrillic а);
+  - the local part or a domain label of an email, or an identity, that mixes scripts that
+    look alike: Latin with Cyrillic, Greek, Armenian or Cherokee ("jаne" with a Cyrillic а);
   - two different emails in the run, or two different identities in one integration, that
     look the same (the same confusable skeleton, from the Unicode confusables data), where
     one of them has non-ASCII characters.
@@ -71,7 +71,7 @@ func spoofing(name, v string) string {
 			return fmt.Sprintf("%s %q contains %s, %s, at character %d; retype the value without it", name, v, describeRune(r), kind, char)
 		}
 	}
-	for _, word := range words(v) {
+	for _, word := range labels(name, v) {
 		if scripts := confusableScripts(word); len(scripts) > 1 {
 			var foreign []string
 			for _, r := range word {
@@ -113,12 +113,15 @@ func describeRune(r rune) string {
 	return fmt.Sprintf("%U", r)
 }
 
-// words splits a value into the units that must each be in one script: the labels of an
-// email's local part and domain, the parts of an identity between punctuation.
-func words(v string) []string {
-	return strings.FieldsFunc(v, func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsMark(r) && !unicode.IsDigit(r)
-	})
+// labels splits a value into the parts that must each be written in one script: an email's
+// local part and each label of its domain, any other value whole. So "jane.ѕоре@acme.com" (with
+// a Cyrillic "ѕоре") mixes scripts in its local part, and the identity "jane-ѕоре" in itself.
+func labels(name, v string) []string {
+	at := strings.LastIndexByte(v, '@')
+	if name != payload.FieldEmail || at < 0 {
+		return []string{v}
+	}
+	return append([]string{v[:at]}, strings.Split(v[at+1:], ".")...)
 }
 
 // lookAlikeScripts are the scripts whose letters pass for Latin ones.
