@@ -1103,9 +1103,44 @@ func FuzzReadJSON(f *testing.F) {
 		}
 		if valid && !tooDeep(res.Diags) && utf8.Valid(body) {
 			compareWithDecoder(t, body, res)
+			if n, ok := countRecords(body); ok && n != len(res.Recs) {
+				t.Fatalf("the payload holds %d records, the reader handed over %d", n, len(res.Recs))
+			}
 		}
 		checkNothingVanishes(t, in, res)
 	})
+}
+
+// countRecords counts, with encoding/json, the elements of a valid payload's records array:
+// the top-level array, or the "integrationUsers" array of a top-level object. ok is false when
+// the object has no such key, or more than one, or its value is not an array.
+func countRecords(body []byte) (n int, ok bool) {
+	elements := func(array []byte) (int, bool) {
+		dec := json.NewDecoder(bytes.NewReader(array))
+		if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+			return 0, false
+		}
+		n := 0
+		for ; dec.More(); n++ {
+			var v json.RawMessage
+			if dec.Decode(&v) != nil {
+				return 0, false
+			}
+		}
+		return n, true
+	}
+	if b := bytes.TrimLeft(body, " \t\r\n"); len(b) > 0 && b[0] == '[' {
+		return elements(b)
+	}
+	var top map[string]json.RawMessage
+	if json.Unmarshal(body, &top) != nil {
+		return 0, false
+	}
+	users, ok := top["integrationUsers"]
+	if !ok || bytes.Count(body, []byte(`"integrationUsers"`)) != 1 {
+		return 0, false // absent, repeated, or written with escapes: not worth telling apart
+	}
+	return elements(users)
 }
 
 // checkNothingVanishes checks that a syntax error that ends the reading names the lines left
