@@ -85,13 +85,35 @@ func TestUnreadableInput(t *testing.T) {
 	if err := os.WriteFile(good, []byte("email,applicationType,cloudId\njane.doe@acme.com,GITHUB,janedoe\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	// A path through a regular file cannot be opened.
-	code, out, errs := runInProcess(t, "", "check", filepath.Join(good, "nested.csv"), good)
-	if code != exitInput {
-		t.Errorf("exit %d, want %d", code, exitInput)
+	empty := filepath.Join(dir, "empty")
+	if err := os.Mkdir(empty, 0o755); err != nil {
+		t.Fatal(err)
 	}
-	if !strings.Contains(errs, "cannot read") || !strings.Contains(out, "in 1 record (1 file)") {
-		t.Errorf("stdout %q, stderr %q", out, errs)
+	secret := filepath.Join(dir, "secret.csv")
+	if err := os.WriteFile(secret, []byte("email,applicationType,cloudId\n"), 0o000); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, path string }{
+		{"a path through a regular file", filepath.Join(good, "nested.csv")},
+		{"a directory without identity files", empty},
+		{"no permission", secret},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.path == secret {
+				if f, err := os.Open(secret); err == nil {
+					f.Close()
+					t.Skip("this user can read a file with mode 000 (root): no permission to test")
+				}
+			}
+			// The unreadable input comes first: the good one is still checked and reported.
+			code, out, errs := runInProcess(t, "", "check", tc.path, good)
+			if code != exitInput {
+				t.Errorf("exit %d, want %d", code, exitInput)
+			}
+			if !strings.Contains(errs, tc.path) || !strings.Contains(out, "in 1 record (1 file)") {
+				t.Errorf("stdout %q, stderr %q", out, errs)
+			}
+		})
 	}
 }
 
