@@ -144,6 +144,35 @@ func TestOfflineBinary(t *testing.T) {
 	}
 }
 
+// TestNoSockets runs the built binary under strace on every example and every rule case, the
+// schema commands included, and fails on any attempt to open a network socket or connect:
+// unlike the run in a network namespace, it also catches an attempt that fails quietly. It
+// needs strace(1) and the right to trace (.ci/run installs it); without them it skips.
+func TestNoSockets(t *testing.T) {
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		t.Skip("strace(1) is not installed; skipping the system-call check")
+	}
+	trace := filepath.Join(t.TempDir(), "trace")
+	for _, args := range [][]string{
+		{"check", "--color", "never", filepath.Join("..", "..", "testdata", "examples"), filepath.Join("..", "..", "testdata", "rules")},
+		{"schema", "v2"},
+		{"explain", "unicode-spoofing"},
+	} {
+		cmd := exec.Command(strace, append([]string{"-f", "-qq", "-o", trace, "-e", "trace=socket,connect", binary}, args...)...)
+		out, _ := cmd.CombinedOutput()
+		data, err := os.ReadFile(trace)
+		if err != nil || cmd.ProcessState.ExitCode() > exitInput {
+			t.Skipf("strace could not trace the binary here (exit %d, %v): %s", cmd.ProcessState.ExitCode(), err, out)
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			if strings.Contains(line, "socket(") || strings.Contains(line, "connect(") {
+				t.Errorf("idlint %s: a network system call: %s", strings.Join(args, " "), line)
+			}
+		}
+	}
+}
+
 // TestFIFOInDirectory checks that a directory walk skips what is not a regular file: a FIFO
 // named *.csv would otherwise block the run forever.
 func TestFIFOInDirectory(t *testing.T) {
