@@ -24,6 +24,12 @@ attributes nothing, or the wrong thing. idlint accepts the practical form of an 
     domains are checked through IDNA
   - not a special-use domain that can never hold a mailbox: localhost, .local, .invalid,
     .test, .onion, .arpa
+  - non-ASCII letters in the local part ("jörg@bücher.de") only with an internationalized
+    domain (RFC 6531: a server that takes UTF-8 local parts is one that takes UTF-8
+    domains; with an ASCII domain the address is almost always a typo or a disguise)
+  - text in Unicode normalization form C: "é" written as "e" and a combining accent
+    (U+0065 U+0301) looks the same as the one character U+00E9 but is another address, so
+    the message names the code points and the composed form to use
 The message says which of these failed. Leading and trailing spaces are left to the
 whitespace rule, and uppercase letters to email-case. The same checker is registered as the
 "email" format of the JSON Schema engine, so a custom schema using format: email agrees.`,

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 
+	"golang.org/x/text/unicode/norm"
 	"golang.org/x/text/unicode/runenames"
 
 	"github.com/idlint/idlint/internal/confusables"
@@ -196,7 +197,9 @@ func newLookAlikes() func(*Pass) {
 // one to report.
 func firstLookAlike(p *Pass, first map[uint64]lookAlike, key uint64, field, value, text string) (other string, at Ref, diff string, ok bool) {
 	nonASCII := !isASCII(text)
-	disguised := nonASCII && spoofing(field, value) != ""
+	// Reported already: by the record half, or, for an email not in NFC, by email-format, which
+	// names the composed form (the composed twin is the right spelling, not a look-alike).
+	disguised := nonASCII && (spoofing(field, value) != "" || field == payload.FieldEmail && !norm.NFC.IsNormalString(value))
 	prev, seen := first[key]
 	if !seen {
 		first[key] = lookAlike{text: p.Keep(text), at: p.Here(), nonASCII: nonASCII, disguised: disguised}
