@@ -131,12 +131,15 @@ type csvReader struct {
 	ncols      int    // cells in the header, unknown columns included
 	fieldCols  []int  // the header cell of each Field, in header order
 	fieldNames []string
-	intField   int // index in fieldCols of integrationId, or -1
-	dataRows   int // non-blank rows after the header
+	intField   int      // index in fieldCols of integrationId, or -1
+	extraCols  []int    // the header cell of each Record.Extra field
+	extraNames []string // the header cells as written
+	dataRows   int      // non-blank rows after the header
 
 	// The Record handed to h, reused for every row.
 	rec    Record
 	fields []Field
+	extra  []Field
 }
 
 func (cr *csvReader) summary() Summary {
@@ -352,6 +355,8 @@ func (cr *csvReader) header() {
 	cr.intField = -1
 	for i, c := range cols {
 		if c.canon == "" {
+			cr.extraCols = append(cr.extraCols, i)
+			cr.extraNames = append(cr.extraNames, c.text)
 			continue
 		}
 		if c.canon == FieldIntegrationID {
@@ -361,6 +366,7 @@ func (cr *csvReader) header() {
 		cr.fieldNames = append(cr.fieldNames, c.canon)
 	}
 	cr.fields = make([]Field, len(cr.fieldCols))
+	cr.extra = make([]Field, len(cr.extraCols))
 }
 
 // row reads the current row as data.
@@ -401,6 +407,14 @@ func (cr *csvReader) row() {
 			}
 		}
 	}
+	extra := cr.extra[:0]
+	for k, ci := range cr.extraCols {
+		if ci >= len(sc.cells) {
+			break // a short row: the field count diag said so (or the header did not hold)
+		}
+		c := &sc.cells[ci]
+		extra = append(extra, Field{Name: cr.extraNames[k], Value: values[c.start:c.end], Kind: KindString, Pos: c.pos, KeyPos: c.pos})
+	}
 	rec := &cr.rec
 	*rec = Record{
 		Index:   cr.sum.Records,
@@ -409,6 +423,7 @@ func (cr *csvReader) row() {
 		Kind:    KindObject,
 		Shape:   cr.sum.Shape,
 		Fields:  fields,
+		Extra:   extra,
 		Text:    sc.text(),
 		TextPos: Pos{sc.rowLine, 1},
 	}

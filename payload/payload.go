@@ -11,6 +11,7 @@ package payload
 import (
 	"bytes"
 	"fmt"
+	"iter"
 	"strings"
 )
 
@@ -163,6 +164,10 @@ type Record struct {
 	Raw    string
 	Shape  Shape
 	Fields []Field
+	// Extra holds, for CSV, the cells of the columns the API does not take (unknown, blank
+	// or repeated column names), named by their header cell: the schema ignores them, but the
+	// rules about every cell (csv-injection, unicode-spoofing, encoding) look at them too.
+	Extra []Field
 
 	// Text is the input text of the lines the record spans, from the start of its first line
 	// through the end of its last line, without the final line break. On a very long line
@@ -171,6 +176,22 @@ type Record struct {
 	// the record: readers reuse the buffer.
 	Text    []byte
 	TextPos Pos
+}
+
+// Cells yields every field of the record: Fields, then Extra.
+func (r *Record) Cells() iter.Seq[*Field] {
+	return func(yield func(*Field) bool) {
+		for i := range r.Fields {
+			if !yield(&r.Fields[i]) {
+				return
+			}
+		}
+		for i := range r.Extra {
+			if !yield(&r.Extra[i]) {
+				return
+			}
+		}
+	}
 }
 
 // Field returns the first field with the given name.

@@ -67,6 +67,7 @@ func (e *Engine) enqueue(rec *payload.Record) {
 	b := e.batch()
 	b.items = append(b.items, item{diag: -1, rec: *rec, fieldsAt: len(b.fields), textAt: len(b.text)})
 	b.fields = append(b.fields, rec.Fields...)
+	b.fields = append(b.fields, rec.Extra...)
 	b.text = append(b.text, rec.Text...)
 	if len(b.items) == batchSize {
 		e.flush()
@@ -115,7 +116,9 @@ func (e *Engine) flush() {
 	for i := range b.items {
 		it := &b.items[i]
 		if it.diag < 0 {
-			it.rec.Fields = b.fields[it.fieldsAt : it.fieldsAt+len(it.rec.Fields)]
+			n, x := len(it.rec.Fields), len(it.rec.Extra)
+			it.rec.Fields = b.fields[it.fieldsAt : it.fieldsAt+n]
+			it.rec.Extra = b.fields[it.fieldsAt+n : it.fieldsAt+n+x]
 			it.rec.Text = b.text[it.textAt : it.textAt+len(it.rec.Text)]
 		}
 	}

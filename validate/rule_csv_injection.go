@@ -37,9 +37,7 @@ func checkCSVInjection(p *Pass) {
 	if p.Format() != payload.FormatCSV {
 		return
 	}
-	rec := p.Record()
-	for i := range rec.Fields {
-		f := &rec.Fields[i]
+	for f := range p.Record().Cells() {
 		if f.Kind != payload.KindString || !formula(f.Value) {
 			continue
 		}

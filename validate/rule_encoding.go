@@ -24,8 +24,7 @@ and points at the first byte that is not UTF-8 in a value. Save the file as UTF-
 
 func checkEncoding(p *Pass) {
 	rec := p.Record()
-	for i := range rec.Fields {
-		f := &rec.Fields[i]
+	for f := range rec.Cells() {
 		if f.Kind != payload.KindString || utf8.ValidString(f.Value) {
 			continue
 		}

@@ -47,9 +47,20 @@ func checkSpoofing(p *Pass) {
 		if f.Kind != payload.KindString {
 			continue
 		}
+		msg := ""
 		switch f.Name {
 		case payload.FieldEmail, payload.FieldIdentity, payload.FieldCloudID, payload.FieldApplicationType:
-			if msg := spoofing(f.Name, strings.TrimSpace(f.Value)); msg != "" {
+			msg = spoofing(f.Name, strings.TrimSpace(f.Value))
+		default: // a field the API does not take: only what hides, as free text may mix scripts
+			msg = hiddenCharacter(f.Name, f.Value)
+		}
+		if msg != "" {
+			p.ReportField(f, "%s", msg)
+		}
+	}
+	for i := range rec.Extra {
+		if f := &rec.Extra[i]; f.Kind == payload.KindString {
+			if msg := hiddenCharacter(f.Name, f.Value); msg != "" {
 				p.ReportField(f, "%s", msg)
 			}
 		}
@@ -61,16 +72,8 @@ func spoofing(name, v string) string {
 	if plainASCII(v) {
 		return "" // the common case: nothing to hide in
 	}
-	char := 0
-	for _, r := range v {
-		char++
-		if hidden(r) {
-			kind := "an invisible character"
-			if bidiControl(r) {
-				kind = "a bidirectional control character, which reorders how text is shown"
-			}
-			return fmt.Sprintf("%s %q contains %s, %s, at character %d; retype the value without it", name, v, describeRune(r), kind, char)
-		}
+	if msg := hiddenCharacter(name, v); msg != "" {
+		return msg
 	}
 	for _, word := range labels(name, v) {
 		if scripts := confusableScripts(word); len(scripts) > 1 {
@@ -86,6 +89,26 @@ func spoofing(name, v string) string {
 				continue // mixed, but nothing in it looks like a Latin letter
 			}
 			return fmt.Sprintf("%s %q mixes %s letters in %q: %s; retype it in one script", name, v, strings.Join(scripts, " and "), word, strings.Join(foreign, ", "))
+		}
+	}
+	return ""
+}
+
+// hiddenCharacter describes the first invisible or bidirectional control character in a
+// field's value, or returns "".
+func hiddenCharacter(name, v string) string {
+	if plainASCII(v) {
+		return ""
+	}
+	char := 0
+	for _, r := range v {
+		char++
+		if hidden(r) {
+			kind := "an invisible character"
+			if bidiControl(r) {
+				kind = "a bidirectional control character, which reorders how text is shown"
+			}
+			return fmt.Sprintf("%s %q contains %s, %s, at character %d; retype the value without it", name, v, describeRune(r), kind, char)
 		}
 	}
 	return ""

@@ -334,10 +334,11 @@ func (s *sieve) expect(size int64, recordBytes int) {
 	}
 }
 
-// copyRecord copies what the reader will reuse: the Fields slice and the Text.
+// copyRecord copies what the reader will reuse: the Fields and Extra slices and the Text.
 func copyRecord(rec *payload.Record) payload.Record {
 	c := *rec
 	c.Fields = append([]payload.Field(nil), rec.Fields...)
+	c.Extra = append([]payload.Field(nil), rec.Extra...)
 	c.Text = append([]byte(nil), rec.Text...)
 	return c
 }
