@@ -83,6 +83,7 @@ type sieve struct {
 	texts    texts       // the emails and identities of the log
 	intern   map[integrationName]uint32
 	names    []integrationName // by the log's integration index
+	last     uint32            // the index of the last integration interned or found
 	suspects []suspect
 	scratch  []byte
 
@@ -273,8 +274,8 @@ func (s *sieve) lookAlikeSeen(h uint32, nonASCII bool) bool {
 
 func (s *sieve) internIntegration(m mapping) uint32 {
 	name := integrationName{m.integration, m.legacy}
-	if n := len(s.names); n > 0 && s.names[n-1] == name { // runs of one integration are common
-		return uint32(n - 1)
+	if s.names != nil && s.names[s.last] == name { // runs of one integration are common
+		return s.last
 	}
 	i, ok := s.intern[name]
 	if !ok {
@@ -285,6 +286,7 @@ func (s *sieve) internIntegration(m mapping) uint32 {
 		s.intern[name] = i
 		s.names = append(s.names, name)
 	}
+	s.last = i
 	return i
 }
 
