@@ -78,13 +78,13 @@ type sieve struct {
 
 	filter   bloom // every key hash logged so far
 	nonASCII bloom // the look-alike keys of non-ASCII emails: few, so it stays in cache
-	log      sieveLog
+	log      chunked[logEntry]
 	files    []fileStart // where each input's entries start, in order
 	texts    texts       // the emails and identities of the log
 	intern   map[integrationName]uint32
 	names    []integrationName // by the log's integration index
 	last     uint32            // the index of the last integration interned or found
-	suspects []suspect
+	suspects chunked[suspect]
 	scratch  []byte
 
 	sawNonASCII atomic.Bool // a non-ASCII look-alike text was logged: see recordKeys.unhashed
@@ -136,17 +136,18 @@ type fileStart struct {
 	file uint32
 }
 
-// sieveLog holds the log entries in chunks: it grows without copying what it holds.
-type sieveLog struct {
-	chunks [][]logEntry
+// chunked holds the log entries, or the suspects, in chunks: it grows without copying what
+// it holds, as a slice would each time it doubles.
+type chunked[T any] struct {
+	chunks [][]T
 	n      int
 }
 
-const logChunk = 1 << 14
+const chunkLen = 1 << 12
 
-func (l *sieveLog) append(e logEntry) int {
-	if l.n%logChunk == 0 {
-		l.chunks = append(l.chunks, make([]logEntry, 0, logChunk))
+func (l *chunked[T]) append(e T) int {
+	if l.n%chunkLen == 0 {
+		l.chunks = append(l.chunks, make([]T, 0, chunkLen))
 	}
 	c := &l.chunks[len(l.chunks)-1]
 	*c = append(*c, e)
@@ -154,7 +155,7 @@ func (l *sieveLog) append(e logEntry) int {
 	return l.n - 1
 }
 
-func (l *sieveLog) at(seq int) *logEntry { return &l.chunks[seq/logChunk][seq%logChunk] }
+func (l *chunked[T]) at(i int) *T { return &l.chunks[i/chunkLen][i%chunkLen] }
 
 func (s *sieve) init(checks []ruleCheck) {
 	s.checks = checks
@@ -221,10 +222,13 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 	if len(s.kinds) == 0 {
 		return
 	}
-	if keys.unhashed && (s.nonASCII.keys > 0 || keys.nonASCII != 0) {
+	text := s.texts.addPair(m.email, m.identity)
+	kept := text.pos != notKept // past 4 GiB of text (see texts), a record is kept whole instead
+	if keys.unhashed && (s.nonASCII.keys > 0 || keys.nonASCII != 0 || !kept) {
 		keys = s.keysOf(&m, &s.scratch, true) // a worker did not know yet that they are needed
 	}
 	if keys.nonASCII != 0 && !s.sawNonASCII.Load() {
+		s.hashLookAlikes()
 		s.sawNonASCII.Store(true)
 	}
 	var seen uint8
@@ -232,11 +236,11 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 		h, bit := keys.hashes[i], uint8(1)<<i
 		_, lookAlike := kind.lookAlike(&m)
 		if lookAlike && !keys.unhashed && s.lookAlikeSeen(h, keys.nonASCII&bit != 0) ||
-			!lookAlike && s.filter.testAndAdd(h) || s.everySuspect {
+			!lookAlike && s.filter.testAndAdd(h) || s.everySuspect || !kept {
 			seen |= bit
 		}
 	}
-	e := logEntry{hashes: keys.hashes, line: at.Line, text: s.texts.addPair(m.email, m.identity),
+	e := logEntry{hashes: keys.hashes, line: at.Line, text: text,
 		emailLen:    uint32(len(m.email)),
 		integration: s.internIntegration(m) | uint32(keys.nonASCII)<<nonASCIIShift}
 	if keys.unhashed {
@@ -253,7 +257,7 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 		s.rebuild(&s.nonASCII, true, 2*len(s.nonASCII.words))
 	}
 	if seen != 0 {
-		s.suspects = append(s.suspects, suspect{seq: seq, seen: seen, rec: copyRecord(rec), m: m})
+		s.suspects.append(suspect{seq: seq, seen: seen, rec: copyRecord(rec), m: m})
 	}
 }
 
@@ -267,9 +271,34 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 func (s *sieve) lookAlikeSeen(h uint32, nonASCII bool) bool {
 	if nonASCII {
 		s.nonASCII.add(h)
-		return true
+		return s.filter.testAndAdd(h)
 	}
+	s.filter.add(h)
 	return s.nonASCII.test(h)
+}
+
+// hashLookAlikes computes the look-alike keys the log lacks and adds them to the filter, once,
+// when the first non-ASCII look-alike text comes: from then on a non-ASCII text is a suspect
+// only if its skeleton was seen, by any text, before.
+func (s *sieve) hashLookAlikes() {
+	var r payload.Record
+	for i := range s.log.n {
+		e := s.log.at(i)
+		if !e.unhashed() {
+			continue
+		}
+		m := s.shadow(e, Ref{}, &r)
+		keys := s.keysOf(&m, &s.scratch, true)
+		e.hashes, e.integration = keys.hashes, e.integration&^unhashedBit
+		for j, kind := range s.kinds {
+			if _, lookAlike := kind.lookAlike(&m); lookAlike {
+				s.filter.add(e.hashes[j])
+			}
+		}
+	}
+	if s.filter.full() {
+		s.rebuild(&s.filter, false, 2*len(s.filter.words))
+	}
 }
 
 func (s *sieve) internIntegration(m mapping) uint32 {
@@ -300,7 +329,7 @@ func (s *sieve) rebuild(f *bloom, nonASCII bool, words int) {
 			e := &c[i]
 			for j, h := range e.hashes[:len(s.kinds)] {
 				_, lookAlike := s.kinds[j].lookAlike(&m)
-				if !nonASCII && !lookAlike || nonASCII && e.nonASCII()&(1<<j) != 0 {
+				if !nonASCII && (!lookAlike || !e.unhashed()) || nonASCII && e.nonASCII()&(1<<j) != 0 {
 					f.add(h)
 				}
 			}
@@ -348,7 +377,7 @@ func copyRecord(rec *payload.Record) payload.Record {
 // replay runs the set rules over the suspects and the records that share a key hash with one,
 // in input order, and returns their findings. files are the run's input names.
 func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
-	if len(s.suspects) == 0 || len(s.checks) == 0 {
+	if s.suspects.n == 0 || len(s.checks) == 0 {
 		return nil
 	}
 	// The keys to replay, in a filter of their own: its false positives only replay a few
@@ -356,13 +385,13 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 	// another key of a suspect that occurs twice makes a suspect of its own.
 	var relevant bloom
 	words := bloomMinWords
-	for words*64/bloomBitsPerKey < len(s.suspects)*len(s.kinds) {
+	for words*64/bloomBitsPerKey < s.suspects.n*len(s.kinds) {
 		words *= 2
 	}
 	relevant.reset(words)
 	lookAlikes := false // a look-alike key is to be replayed: unhashed entries need theirs
-	for i := range s.suspects {
-		sp := &s.suspects[i]
+	for i := range s.suspects.n {
+		sp := s.suspects.at(i)
 		e := s.log.at(sp.seq)
 		hashes := e.hashes
 		if e.unhashed() && sp.seen != 0 {
@@ -390,8 +419,8 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 		}
 		at := Ref{File: s.files[file].file, Line: e.line}
 		var sp *suspect
-		if next < len(s.suspects) && s.suspects[next].seq == seq {
-			sp = &s.suspects[next]
+		if next < s.suspects.n && s.suspects.at(next).seq == seq {
+			sp = s.suspects.at(next)
 			next++
 		}
 		record := func() (*payload.Record, mapping) {

@@ -1,0 +1,40 @@
+package validate
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/idlint/idlint/payload"
+)
+
+// TestSieveTextsFull runs the sieve with its text store already full (4 GiB of emails and
+// identities logged before): records whose texts are not kept cannot be rebuilt as shadows,
+// so they must be kept whole, and the findings stay those of replaying every record.
+func TestSieveTextsFull(t *testing.T) {
+	data := []byte("email,applicationType,cloudId\na@x.com,GITHUB,one\nb@x.com,GITHUB,two\nc@x.com,GITHUB,one\n")
+	run := func(every bool) []Finding {
+		e, err := New(Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		full := make([]byte, chunkSize) // one chunk, shared by every slot: 1 MiB, not 4 GiB
+		e.sieve.texts.chunks = make([][]byte, maxChunks)
+		for i := range e.sieve.texts.chunks {
+			e.sieve.texts.chunks[i] = full
+		}
+		e.sieve.everySuspect = every
+		if _, err := e.Check("t.csv", bytes.NewReader(data), payload.FormatCSV); err != nil {
+			t.Fatal(err)
+		}
+		return e.Result().Findings
+	}
+	want := run(true)
+	if len(want) == 0 {
+		t.Fatal("no findings: the test no longer has a duplicate")
+	}
+	if d := cmp.Diff(want, run(false)); d != "" {
+		t.Fatalf("-every record +sieve:\n%s", d)
+	}
+}
