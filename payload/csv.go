@@ -355,8 +355,12 @@ func (cr *csvReader) header() {
 	cr.intField = -1
 	for i, c := range cols {
 		if c.canon == "" {
+			name := c.text
+			if normColumn(name) == "" {
+				name = fmt.Sprintf("column %d", i+1) // a blank header cell
+			}
 			cr.extraCols = append(cr.extraCols, i)
-			cr.extraNames = append(cr.extraNames, c.text)
+			cr.extraNames = append(cr.extraNames, name)
 			continue
 		}
 		if c.canon == FieldIntegrationID {

@@ -77,6 +77,16 @@ func personal(rec *payload.Record, mentions []string) []string {
 			}
 		}
 	}
+	for i := range rec.Extra {
+		// A column the API does not take may hold anything (a repeated cloudId, notes about a
+		// person), and rules quote it: mask all of it.
+		v := rec.Extra[i].Value
+		add(v)
+		add(strings.TrimSpace(v))
+		if strings.Contains(v, `"`) { // as the snippet shows it, quoted
+			add(strings.ReplaceAll(v, `"`, `""`))
+		}
+	}
 	for _, m := range mentions {
 		add(m)
 	}

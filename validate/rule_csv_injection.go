@@ -44,6 +44,7 @@ func checkCSVInjection(p *Pass) {
 		hint := "remove it"
 		if f.Value[0] == '@' && f.Name != payload.FieldEmail && plainLogin(f.Value[1:]) {
 			hint = fmt.Sprintf("logins are written without the @: %q", f.Value[1:])
+			p.Mention(f.Value[1:])
 		}
 		p.ReportField(f, "%s %q starts with %q, which a spreadsheet runs as a formula (CSV injection); %s", f.Name, clipValue(f.Value), f.Value[:1], hint)
 	}

@@ -8,9 +8,13 @@ import (
 	"github.com/idlint/idlint/payload"
 )
 
+// emailFormatID is EmailFormat's ID, for unicode-spoofing, which leaves emails not in NFC to
+// it: naming EmailFormat there would make an initialization cycle.
+const emailFormatID = "email-format"
+
 // EmailFormat checks that each email is a usable work address.
 var EmailFormat = &Rule{
-	ID:       "email-format",
+	ID:       emailFormatID,
 	Severity: SeverityError,
 	Summary:  "the email is not a usable work address",
 	Doc: `SEI attributes work to developers by email, so an address that cannot be a real mailbox

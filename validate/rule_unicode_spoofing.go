@@ -222,7 +222,8 @@ func firstLookAlike(p *Pass, first map[uint64]lookAlike, key uint64, field, valu
 	nonASCII := !isASCII(text)
 	// Reported already: by the record half, or, for an email not in NFC, by email-format, which
 	// names the composed form (the composed twin is the right spelling, not a look-alike).
-	disguised := nonASCII && (spoofing(field, value) != "" || field == payload.FieldEmail && !norm.NFC.IsNormalString(value))
+	disguised := nonASCII && (spoofing(field, value) != "" ||
+		field == payload.FieldEmail && p.st.enabled[emailFormatID] != nil && !norm.NFC.IsNormalString(value))
 	prev, seen := first[key]
 	if !seen {
 		first[key] = lookAlike{text: p.Keep(text), at: p.Here(), nonASCII: nonASCII, disguised: disguised}
