@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"hash/maphash"
 	"slices"
 	"sync/atomic"
 
@@ -86,6 +87,8 @@ type sieve struct {
 	last     uint32            // the index of the last integration interned or found
 	suspects chunked[suspect]
 	scratch  []byte
+	// exactTexts: whether each non-ASCII look-alike text was a suspect the first time it came.
+	exactTexts map[uint64]bool
 
 	sawNonASCII atomic.Bool // a non-ASCII look-alike text was logged: see recordKeys.unhashed
 
@@ -191,6 +194,8 @@ type recordKeys struct {
 	// so the workers skip the skeletons, which cost as much as all the other keys together.
 	// The sieve computes them when it needs them after all (see add and replay).
 	unhashed bool
+	// exact hashes the non-ASCII look-alike texts themselves (see add).
+	exact [numKeyKinds - 1]uint64
 }
 
 // keysOf computes a record's keys, but the look-alike keys of ASCII texts only if lookAlikes.
@@ -200,14 +205,17 @@ func (s *sieve) keysOf(m *mapping, scratch *[]byte, lookAlikes bool) recordKeys 
 	var k recordKeys
 	for i, kind := range s.kinds {
 		text, lookAlike := kind.lookAlike(m)
-		switch {
-		case lookAlike && !isASCII(text):
-			k.nonASCII |= 1 << i
-		case lookAlike && !lookAlikes:
+		nonASCII := lookAlike && !isASCII(text)
+		if lookAlike && !nonASCII && !lookAlikes {
 			k.unhashed = true
 			continue
 		}
-		k.hashes[i] = salted(kind.hash(m, scratch), kind)
+		h := kind.hash(m, scratch)
+		k.hashes[i] = salted(h, kind)
+		if nonASCII {
+			k.nonASCII |= 1 << i
+			k.exact[i] = mix(h, maphash.String(seed, text)) // the text within its key's group
+		}
 	}
 	return k
 }
@@ -235,7 +243,7 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 	for i, kind := range s.kinds {
 		h, bit := keys.hashes[i], uint8(1)<<i
 		_, lookAlike := kind.lookAlike(&m)
-		if lookAlike && !keys.unhashed && s.lookAlikeSeen(h, keys.nonASCII&bit != 0) ||
+		if lookAlike && !keys.unhashed && s.lookAlikeSuspect(h, keys.nonASCII&bit != 0, keys.exact[i]) ||
 			!lookAlike && s.filter.testAndAdd(h) || s.everySuspect || !kept {
 			seen |= bit
 		}
@@ -275,6 +283,25 @@ func (s *sieve) lookAlikeSeen(h uint32, nonASCII bool) bool {
 	}
 	s.filter.add(h)
 	return s.nonASCII.test(h)
+}
+
+// lookAlikeSuspect is lookAlikeSeen, but a non-ASCII text seen before is a suspect only if it
+// was the first time: an email is mapped in several integrations, and its repeats can report
+// only what its first occurrence did. That keeps a file of non-Latin emails from being copied
+// whole, at one map entry per distinct non-ASCII text.
+func (s *sieve) lookAlikeSuspect(h uint32, nonASCII bool, exact uint64) bool {
+	seen := s.lookAlikeSeen(h, nonASCII)
+	if !nonASCII {
+		return seen
+	}
+	if first, ok := s.exactTexts[exact]; ok {
+		return first
+	}
+	if s.exactTexts == nil {
+		s.exactTexts = map[uint64]bool{}
+	}
+	s.exactTexts[exact] = seen
+	return seen
 }
 
 // hashLookAlikes computes the look-alike keys the log lacks and adds them to the filter, once,
