@@ -89,6 +89,7 @@ type sieve struct {
 	scratch  []byte
 	// exactTexts: whether each non-ASCII look-alike text was a suspect the first time it came.
 	exactTexts map[uint64]bool
+	expected   int64 // the records expected in the run's files so far (see expect)
 
 	sawNonASCII atomic.Bool // a non-ASCII look-alike text was logged: see recordKeys.unhashed
 
@@ -236,8 +237,7 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 		keys = s.keysOf(&m, &s.scratch, true) // a worker did not know yet that they are needed
 	}
 	if keys.nonASCII != 0 && !s.sawNonASCII.Load() {
-		s.hashLookAlikes()
-		s.sawNonASCII.Store(true)
+		s.hashLookAlikes() // and sets sawNonASCII
 	}
 	var seen uint8
 	for i, kind := range s.kinds {
@@ -323,6 +323,8 @@ func (s *sieve) hashLookAlikes() {
 			}
 		}
 	}
+	s.sawNonASCII.Store(true)
+	s.fit()
 	if s.filter.full() {
 		s.rebuild(&s.filter, false, 2*len(s.filter.words))
 	}
@@ -375,14 +377,21 @@ func (s *sieve) expect(size int64, recordBytes int) {
 	if len(s.kinds) == 0 || size <= 0 {
 		return
 	}
+	s.expected += size / int64(recordBytes)
+	s.fit()
+}
+
+// fit grows the filter to hold the keys of the records expect expects: the keys that are not
+// look-alikes, and the look-alike ones too once the run has a non-ASCII text.
+func (s *sieve) fit() {
 	var m mapping
 	perRecord := 0 // the keys that go in the filter
 	for _, kind := range s.kinds {
-		if _, lookAlike := kind.lookAlike(&m); !lookAlike {
+		if _, lookAlike := kind.lookAlike(&m); !lookAlike || s.sawNonASCII.Load() {
 			perRecord++
 		}
 	}
-	keys := size/int64(recordBytes)*int64(perRecord) + int64(s.filter.keys)
+	keys := s.expected * int64(perRecord)
 	words := len(s.filter.words)
 	for int64(words)*64/bloomBitsPerKey < keys && words < maxExpectedWords {
 		words *= 2
