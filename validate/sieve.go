@@ -71,7 +71,7 @@ func (k keyKind) lookAlike(m *mapping) (string, bool) {
 // so it reports nothing either: it is replayed as a shadow rebuilt from the log, without its
 // text. The Bloom filter's memory is a few bytes per key and its queries touch one cache line,
 // where maps of every key cost a hundred bytes and several cache misses per record; the log
-// costs the record's email and identity and 40 bytes.
+// costs the record's email and identity and 36 bytes.
 type sieve struct {
 	kinds     []keyKind   // the keys of the enabled set rules, each once
 	checks    []ruleCheck // the enabled set rules, in All's order
@@ -112,7 +112,7 @@ type suspect struct {
 	m    mapping
 }
 
-// A logEntry is a mapped record, as much of it as the replay of a shadow needs, in 32 bytes.
+// A logEntry is a mapped record, as much of it as the replay of a shadow needs, in 36 bytes.
 type logEntry struct {
 	hashes      [numKeyKinds - 1]uint32 // by position in sieve.kinds
 	line        uint32

@@ -3,6 +3,7 @@ package validate
 import (
 	"bytes"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -36,5 +37,12 @@ func TestSieveTextsFull(t *testing.T) {
 	}
 	if d := cmp.Diff(want, run(false)); d != "" {
 		t.Fatalf("-every record +sieve:\n%s", d)
+	}
+}
+
+// TestLogEntrySize keeps the documented size of a log entry true.
+func TestLogEntrySize(t *testing.T) {
+	if n := unsafe.Sizeof(logEntry{}); n != 36 {
+		t.Fatalf("a logEntry is %d bytes; sieve.go and README.md say 36", n)
 	}
 }
