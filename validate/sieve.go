@@ -193,7 +193,7 @@ type recordKeys struct {
 	// unhashed: the look-alike keys of ASCII texts are not computed (they are 0). Until the
 	// run has a non-ASCII look-alike text, nothing needs them — and most runs never have one —
 	// so the workers skip the skeletons, which cost as much as all the other keys together.
-	// The sieve computes them when it needs them after all (see add and replay).
+	// The sieve computes them when it needs them after all (see add and hashLookAlikes).
 	unhashed bool
 	// exact hashes the non-ASCII look-alike texts themselves (see add).
 	exact [numKeyKinds - 1]uint64
@@ -233,7 +233,7 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 	}
 	text := s.texts.addPair(m.email, m.identity)
 	kept := text.pos != notKept // past 4 GiB of text (see texts), a record is kept whole instead
-	if keys.unhashed && (s.nonASCII.keys > 0 || keys.nonASCII != 0 || !kept) {
+	if keys.unhashed && (s.nonASCII.keys > 0 || keys.nonASCII != 0 || !kept || s.everySuspect) {
 		keys = s.keysOf(&m, &s.scratch, true) // a worker did not know yet that they are needed
 	}
 	if keys.nonASCII != 0 && !s.sawNonASCII.Load() {
@@ -425,19 +425,13 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 		words *= 2
 	}
 	relevant.reset(words)
-	lookAlikes := false // a look-alike key is to be replayed: unhashed entries need theirs
+	// Unhashed look-alike keys (recordKeys.unhashed) are never relevant: they are left only
+	// when the run has no non-ASCII text, and then no look-alike key repeats.
 	for i := range s.suspects.n {
 		sp := s.suspects.at(i)
-		e := s.log.at(sp.seq)
-		hashes := e.hashes
-		if e.unhashed() && sp.seen != 0 {
-			hashes = s.keysOf(&sp.m, &s.scratch, true).hashes
-		}
-		for k, h := range hashes[:len(s.kinds)] {
+		for k, h := range s.log.at(sp.seq).hashes[:len(s.kinds)] {
 			if sp.seen&(1<<k) != 0 {
 				relevant.add(h)
-				_, lookAlike := s.kinds[k].lookAlike(&sp.m)
-				lookAlikes = lookAlikes || lookAlike
 			}
 		}
 	}
@@ -454,26 +448,10 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 			file++
 		}
 		at := Ref{File: s.files[file].file, Line: e.line}
-		var sp *suspect
-		if next < s.suspects.n && s.suspects.at(next).seq == seq {
-			sp = s.suspects.at(next)
-			next++
-		}
-		record := func() (*payload.Record, mapping) {
-			if sp != nil {
-				return &sp.rec, sp.m
-			}
-			return &shadow, s.shadow(e, at, &shadow)
-		}
-		hashes := e.hashes
-		if e.unhashed() && lookAlikes {
-			_, m := record()
-			hashes = s.keysOf(&m, &s.scratch, true).hashes
-		}
 		// Run the rules whose key in this record is to be replayed; for the others, the record
 		// is the first and only one with its key.
 		var keys uint8
-		for k, h := range hashes[:len(s.kinds)] {
+		for k, h := range e.hashes[:len(s.kinds)] {
 			if relevant.test(h) {
 				keys |= 1 << k
 			}
@@ -481,7 +459,14 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 		if keys == 0 {
 			continue // not a suspect either: a suspect's keys are relevant
 		}
-		p.rec, p.m = record()
+		if next < s.suspects.n && s.suspects.at(next).seq == seq {
+			sp := s.suspects.at(next)
+			next++
+			p.rec, p.m = &sp.rec, sp.m
+		} else {
+			p.m = s.shadow(e, at, &shadow)
+			p.rec = &shadow
+		}
 		st.fileIdx, st.file = int(at.File), files[at.File]
 		p.mapped, p.account, p.accountDone = true, accountView{}, false
 		for i, c := range s.checks {
