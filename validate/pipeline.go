@@ -117,9 +117,10 @@ func (e *Engine) flush() {
 		it := &b.items[i]
 		if it.diag < 0 {
 			n, x := len(it.rec.Fields), len(it.rec.Extra)
-			it.rec.Fields = b.fields[it.fieldsAt : it.fieldsAt+n]
-			it.rec.Extra = b.fields[it.fieldsAt+n : it.fieldsAt+n+x]
-			it.rec.Text = b.text[it.textAt : it.textAt+len(it.rec.Text)]
+			it.rec.Fields = b.fields[it.fieldsAt : it.fieldsAt+n : it.fieldsAt+n]
+			it.rec.Extra = b.fields[it.fieldsAt+n : it.fieldsAt+n+x : it.fieldsAt+n+x]
+			t := it.textAt + len(it.rec.Text)
+			it.rec.Text = b.text[it.textAt:t:t]
 		}
 	}
 	e.pipe.ordered <- b
@@ -182,15 +183,7 @@ func (e *Engine) merge() {
 	defer close(e.pipe.merged)
 	for b := range e.pipe.ordered {
 		<-b.done
-		if b.size > 0 {
-			// A record takes about 48 bytes or more as CSV, 80 as JSON: a little less makes
-			// the filter rebuild once, which is cheaper than a filter twice as big.
-			recordBytes := 80
-			if b.format == payload.FormatCSV {
-				recordBytes = 48
-			}
-			e.sieve.expect(b.size, recordBytes)
-		}
+		e.sieve.expect(b.size, b.format)
 		e.findings = append(e.findings, b.findings...)
 		for i := range b.items {
 			if it := &b.items[i]; it.mapped {

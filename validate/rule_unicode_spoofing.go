@@ -193,7 +193,7 @@ type lookAlike struct {
 // newLookAlikes finds two different emails, or two different identities of one integration,
 // that look the same. Only pairs where one side has non-ASCII characters are reported: "jdoe1"
 // and "jdoel" share a skeleton too, but plain ASCII is what people can check by eye. The sieve
-// relies on this (see sieve.lookAlikeSeen).
+// relies on this (see sieve.lookAlikeSuspect).
 func newLookAlikes() func(*Pass) {
 	emails := map[uint64]lookAlike{}     // email skeleton → first email
 	identities := map[uint64]lookAlike{} // (integration, identity skeleton) → first identity

@@ -42,15 +42,15 @@ func (k keyKind) hash(m *mapping, scratch *[]byte) uint64 {
 	panic("validate: a set rule without a key")
 }
 
-// lookAlike reports whether k relates texts that look alike; it returns the text.
-func (k keyKind) lookAlike(m *mapping) (string, bool) {
-	switch k {
-	case keyLookAlike:
-		return m.emailKey, true
-	case keyIdentityLookAlike:
-		return m.identityKey, true
+// isLookAlike reports whether k relates texts that look alike.
+func (k keyKind) isLookAlike() bool { return k == keyLookAlike || k == keyIdentityLookAlike }
+
+// text returns the text a look-alike key is the skeleton of.
+func (k keyKind) text(m *mapping) string {
+	if k == keyLookAlike {
+		return m.emailKey
 	}
-	return "", false
+	return m.identityKey
 }
 
 // sieve is the set stage. Set rules relate a record to the earlier records with the same key,
@@ -189,7 +189,7 @@ func salted(h uint64, k keyKind) uint32 {
 // sieve.kinds.
 type recordKeys struct {
 	hashes   [numKeyKinds - 1]uint32
-	nonASCII uint8 // a bit by position: the look-alike key's text is not ASCII (see lookAlikeSeen)
+	nonASCII uint8 // a bit by position: the look-alike key's text is not ASCII (see lookAlikeSuspect)
 	// unhashed: the look-alike keys of ASCII texts are not computed (they are 0). Until the
 	// run has a non-ASCII look-alike text, nothing needs them — and most runs never have one —
 	// so the workers skip the skeletons, which cost as much as all the other keys together.
@@ -205,8 +205,8 @@ type recordKeys struct {
 func (s *sieve) keysOf(m *mapping, scratch *[]byte, lookAlikes bool) recordKeys {
 	var k recordKeys
 	for i, kind := range s.kinds {
-		text, lookAlike := kind.lookAlike(m)
-		nonASCII := lookAlike && !isASCII(text)
+		lookAlike := kind.isLookAlike()
+		nonASCII := lookAlike && !isASCII(kind.text(m))
 		if lookAlike && !nonASCII && !lookAlikes {
 			k.unhashed = true
 			continue
@@ -215,7 +215,7 @@ func (s *sieve) keysOf(m *mapping, scratch *[]byte, lookAlikes bool) recordKeys 
 		k.hashes[i] = salted(h, kind)
 		if nonASCII {
 			k.nonASCII |= 1 << i
-			k.exact[i] = mix(h, maphash.String(seed, text)) // the text within its key's group
+			k.exact[i] = mix(h, maphash.String(seed, kind.text(m))) // the text within its key's group
 		}
 	}
 	return k
@@ -242,7 +242,7 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 	var seen uint8
 	for i, kind := range s.kinds {
 		h, bit := keys.hashes[i], uint8(1)<<i
-		_, lookAlike := kind.lookAlike(&m)
+		lookAlike := kind.isLookAlike()
 		if lookAlike && !keys.unhashed && s.lookAlikeSuspect(h, keys.nonASCII&bit != 0, keys.exact[i]) ||
 			!lookAlike && s.filter.testAndAdd(h) || s.everySuspect || !kept {
 			seen |= bit
@@ -269,31 +269,25 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 	}
 }
 
-// lookAlikeSeen takes a look-alike key and reports whether its record is a suspect for it.
-// The skeleton of an email repeats whenever the email is mapped in several integrations, as
-// most are; but unicode-spoofing reports two texts with one skeleton only when one of them is
-// non-ASCII, and non-ASCII text is rare. So a text that is not ASCII is always a suspect, and
-// its skeleton goes in a filter of its own; an ASCII text is a suspect only when a non-ASCII
-// one had its skeleton before. Any other text is the first with its skeleton, or shares it
-// with ASCII texts only, and the rule reports neither.
-func (s *sieve) lookAlikeSeen(h uint32, nonASCII bool) bool {
-	if nonASCII {
-		s.nonASCII.add(h)
-		return s.filter.testAndAdd(h)
-	}
-	s.filter.add(h)
-	return s.nonASCII.test(h)
-}
-
-// lookAlikeSuspect is lookAlikeSeen, but a non-ASCII text seen before is a suspect only if it
-// was the first time: an email is mapped in several integrations, and its repeats can report
-// only what its first occurrence did. That keeps a file of non-Latin emails from being copied
-// whole, at one map entry per distinct non-ASCII text.
+// lookAlikeSuspect adds a look-alike key to the filters and reports whether its record is a
+// suspect for it. A skeleton repeats whenever an email is mapped in several integrations, as
+// most are, but unicode-spoofing reports two texts with one skeleton only when they differ and
+// one of them is non-ASCII, which is rare. So:
+//   - an ASCII text is a suspect only when a non-ASCII one had its skeleton before: the
+//     skeletons of non-ASCII texts have a small filter of their own;
+//   - a non-ASCII text is a suspect when any text had its skeleton before, but its repeats
+//     only if its first occurrence was: a repeat can report only what the first did. exact,
+//     the text's own hash, keys a map with one entry per distinct non-ASCII text.
+//
+// Any other text is the first with its skeleton, or shares it with ASCII texts only, and the
+// rule reports neither.
 func (s *sieve) lookAlikeSuspect(h uint32, nonASCII bool, exact uint64) bool {
-	seen := s.lookAlikeSeen(h, nonASCII)
 	if !nonASCII {
-		return seen
+		s.filter.add(h)
+		return s.nonASCII.test(h)
 	}
+	s.nonASCII.add(h)
+	seen := s.filter.testAndAdd(h)
 	if first, ok := s.exactTexts[exact]; ok {
 		return first
 	}
@@ -318,7 +312,7 @@ func (s *sieve) hashLookAlikes() {
 		keys := s.keysOf(&m, &s.scratch, true)
 		e.hashes, e.integration = keys.hashes, e.integration&^unhashedBit
 		for j, kind := range s.kinds {
-			if _, lookAlike := kind.lookAlike(&m); lookAlike {
+			if kind.isLookAlike() {
 				s.filter.add(e.hashes[j])
 			}
 		}
@@ -351,13 +345,12 @@ func (s *sieve) internIntegration(m mapping) uint32 {
 // rebuild resizes a filter to words and adds to it again every logged key it held: the keys
 // that are not look-alikes, or the look-alike keys of non-ASCII texts.
 func (s *sieve) rebuild(f *bloom, nonASCII bool, words int) {
-	var m mapping
 	f.reset(words)
 	for _, c := range s.log.chunks {
 		for i := range c {
 			e := &c[i]
 			for j, h := range e.hashes[:len(s.kinds)] {
-				_, lookAlike := s.kinds[j].lookAlike(&m)
+				lookAlike := s.kinds[j].isLookAlike()
 				if !nonASCII && (!lookAlike || !e.unhashed()) || nonASCII && e.nonASCII()&(1<<j) != 0 {
 					f.add(h)
 				}
@@ -370,24 +363,29 @@ func (s *sieve) rebuild(f *bloom, nonASCII bool, words int) {
 // Beyond, the filter grows as records come.
 const maxExpectedWords = 1 << 23
 
-// expect makes room in the filter for an input of size bytes with records of at least
-// recordBytes, so that a big file does not have the filter rebuilt again and again as it
-// grows: each rebuild allocates fresh memory and rereads the whole log.
-func (s *sieve) expect(size int64, recordBytes int) {
+// expect makes room in the filter for the records of an input of size bytes, so that a big
+// file does not have the filter rebuilt again and again as it grows: each rebuild allocates
+// fresh memory and rereads the whole log. A record takes about 48 bytes or more as CSV, 80
+// as JSON: a little less makes the filter rebuild once, which is cheaper than a filter twice
+// as big.
+func (s *sieve) expect(size int64, format payload.Format) {
 	if len(s.kinds) == 0 || size <= 0 {
 		return
 	}
-	s.expected += size / int64(recordBytes)
+	recordBytes := int64(80)
+	if format == payload.FormatCSV {
+		recordBytes = 48
+	}
+	s.expected += size / recordBytes
 	s.fit()
 }
 
 // fit grows the filter to hold the keys of the records expect expects: the keys that are not
 // look-alikes, and the look-alike ones too once the run has a non-ASCII text.
 func (s *sieve) fit() {
-	var m mapping
 	perRecord := 0 // the keys that go in the filter
 	for _, kind := range s.kinds {
-		if _, lookAlike := kind.lookAlike(&m); !lookAlike || s.sawNonASCII.Load() {
+		if !kind.isLookAlike() || s.sawNonASCII.Load() {
 			perRecord++
 		}
 	}
