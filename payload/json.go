@@ -89,6 +89,10 @@ func (p *parser) readJSON() (Summary, error) {
 // finding names their lines.
 func (p *parser) unchecked(errLine int) string {
 	p.pin, p.softPin, p.inRec = -1, -1, false
+	if p.errAbs == p.base+p.i && p.i < p.n && p.buf[p.i] != '\n' { // the offending character is the error's, not unread
+		_, n := utf8.DecodeRune(p.buf[p.i:p.n])
+		p.i += n
+	}
 	line, first, last, sameLine := p.line, 0, 0, false
 	for {
 		for ; p.i < p.n; p.i++ {

@@ -1333,3 +1333,30 @@ func BenchmarkReadJSONDetect(b *testing.B) {
 		}
 	}
 }
+
+// TestUncheckedWording checks what a syntax error that ends the reading says is left.
+func TestUncheckedWording(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`[{"identity":x}]`, ""}, // only the offending character and closing brackets follow
+		{`[{"identity":xy}]`, "; idlint reads no further, so the rest of line 1 is not checked: fix this and run it again"},
+		{"[{\"identity\":x},\n{\"a\":1}]\n", "; idlint reads no further, so line 2 is not checked: fix this and run it again"},
+		{"[{\"identity\":x, \"b\":1},\n{\"a\":1}]\n", "; idlint reads no further, so the rest of line 1 and line 2 are not checked: fix this and run it again"},
+		{"[{\"identity\":x}\n,\n{\"a\":1},\n{\"b\":2}]", "; idlint reads no further, so lines 3-4 are not checked: fix this and run it again"},
+		{"[{\"identity\":\"a\nb\"}]", "; idlint reads no further, so line 2 is not checked: fix this and run it again"},
+		{`[{"identity":"a"}`, ""}, // the end of the input
+	} {
+		res := collect(func(r io.Reader, h Handler) (Summary, error) { return readJSON(r, h, defaultBufSize) }, strings.NewReader(tc.in))
+		var got string
+		for _, d := range res.Diags {
+			if d.Code == CodeSyntax {
+				_, got, _ = strings.Cut(d.Message, ";")
+				if got != "" {
+					got = ";" + got
+				}
+			}
+		}
+		if got != tc.want {
+			t.Errorf("%q: message ends %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
