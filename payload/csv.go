@@ -403,6 +403,7 @@ func (cr *csvReader) row() {
 		f.Pos = c.pos
 		f.KeyPos = c.pos
 		f.SchemaExempt = false
+		f.Verbatim, f.Offset = c.verbatim, c.offset
 		if k == cr.intField {
 			if csvPositiveInt(f.Value) {
 				f.Kind = KindNumber
@@ -543,6 +544,10 @@ type scanCell struct {
 	start, end int // the decoded value is dec[start:end]
 	pos        Pos // the cell's first character (its opening quote when quoted)
 	quoted     bool
+	// verbatim: the value is written as it is at offset (from the input's start): no doubled
+	// quote in it. See Field.Verbatim.
+	verbatim bool
+	offset   int64
 }
 
 // A scanProblem is a syntax problem in the current row. A row with one is not a record.
@@ -592,9 +597,10 @@ type rowScanner struct {
 	lim csvLimits
 
 	buf     []byte
-	r, w    int  // the current row is buf[r:...]; input read so far ends at buf[w]
-	i       int  // the cursor
-	eof     bool // rd has nothing more (or failed: see err)
+	base    int64 // the input offset of buf[0]
+	r, w    int   // the current row is buf[r:...]; input read so far ends at buf[w]
+	i       int   // the cursor
+	eof     bool  // rd has nothing more (or failed: see err)
 	err     error
 	started bool // the BOM check is done
 	skip    bool // the next scan first drops input up to and including a line break
@@ -628,6 +634,7 @@ func (s *rowScanner) more() bool {
 	}
 	if s.r > 0 {
 		n := copy(s.buf, s.buf[s.r:s.w])
+		s.base += int64(s.r)
 		s.i -= s.r
 		s.w = n
 		s.r = 0
@@ -800,7 +807,16 @@ func (s *rowScanner) scanRow() {
 			s.cells = slices.Grow(s.cells, 8)
 		}
 		s.cells = s.cells[:len(s.cells)+1]
-		s.cells[len(s.cells)-1] = scanCell{start: c.start, end: len(s.dec), pos: c.pos, quoted: quoted}
+		cell := scanCell{start: c.start, end: len(s.dec), pos: c.pos, quoted: quoted}
+		if raw := s.r + c.off; st != scanAbort {
+			if quoted {
+				raw++
+			}
+			dec := s.dec[c.start:]
+			cell.verbatim = raw+len(dec) <= s.w && bytes.Equal(s.buf[raw:raw+len(dec)], dec)
+			cell.offset = s.base + int64(raw)
+		}
+		s.cells[len(s.cells)-1] = cell
 		if st != scanNext {
 			return
 		}

@@ -890,6 +890,7 @@ func FuzzReadCSV(f *testing.F) {
 	f.Add([]byte("\xEF\xBB\xBF\xEF\xBB\xBFemail,\xff,\"\x00\"\r\r\n\"\"\"\n,\r"))
 	small := csvLimits{cell: 7, row: 40, fields: 4, buf: 16}
 	f.Fuzz(func(t *testing.T, in []byte) {
+		verbatims(t, in, readCSVFor)
 		for _, lim := range []csvLimits{defaultCSVLimits, small} {
 			out := runCSV(bytes.NewReader(in), lim)
 			if out.Err != "" {

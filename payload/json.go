@@ -571,9 +571,14 @@ func (p *parser) readFields(openPos Pos, depth int) bool {
 					p.scratch = append(p.scratch, b[p.i+1:j]...)
 				}
 				p.i = j + 1
+				f.Verbatim = dst != nil
 			} else if !p.scanString(dst) {
 				return false
+			} else if dst != nil && valAbs >= p.base {
+				// Escapes change the text; a string without any is as written.
+				f.Verbatim = bytes.Equal(p.buf[valAbs+1-p.base:p.i-1], p.scratch[sp.vOff:])
 			}
+			f.Offset = int64(valAbs + 1)
 			sp.vEnd = len(p.scratch)
 		case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 			f.Kind = KindNumber

@@ -1087,6 +1087,7 @@ func FuzzReadJSON(f *testing.F) {
 	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, in []byte) {
 		res := fuzzCheck(t, in, readJSON)
+		verbatims(t, in, readJSONFor)
 		body := bytes.TrimPrefix(in, []byte("\xEF\xBB\xBF"))
 		if len(bytes.Trim(body, " \t\r\n")) == 0 {
 			if len(res.Diags) > 0 || len(res.Recs) > 0 {
@@ -1245,6 +1246,7 @@ func FuzzReadJSONL(f *testing.F) {
 	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, in []byte) {
 		res := fuzzCheck(t, in, readJSONL)
+		verbatims(t, in, readJSONLFor)
 		body := bytes.TrimPrefix(in, []byte("\xEF\xBB\xBF"))
 		for n, line := range bytes.Split(body, []byte("\n")) {
 			if len(bytes.Trim(line, " \t\r")) == 0 {

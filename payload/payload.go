@@ -147,6 +147,12 @@ type Field struct {
 	// (a CSV integrationId that is not an integer: the integration-id rule), so that one fault
 	// gives one finding.
 	SchemaExempt bool
+	// Verbatim tells that Value is written in the input exactly as it is, starting at byte
+	// Offset of the input (counted from where the reader started): a string without escapes
+	// or doubled quotes. The engine then need not keep a copy of it to quote it later: it can
+	// read it again. Readers set it for the fields the API takes, not for Extra.
+	Verbatim bool
+	Offset   int64
 }
 
 // A Record is one identity mapping as read from the input.
