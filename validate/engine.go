@@ -31,6 +31,7 @@ type Engine struct {
 	files       []string       // display names of the inputs, indexed by Ref.File
 	format      payload.Format // the current input's
 	size        int64          // the current input's size, if it is a file, until its first batch
+	src         source         // how to read the current input again
 	inputFailed bool           // the current input had a reader error at the input level
 	pipe        pipeline
 
@@ -83,7 +84,7 @@ func (e *Engine) Check(name string, r io.Reader, format payload.Format) (payload
 	if e.done != nil {
 		return payload.Summary{}, fmt.Errorf("validate: Check called after Result")
 	}
-	e.inputFailed, e.size = false, 0
+	e.inputFailed, e.size, e.src = false, 0, sourceOf(r)
 	if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
 			e.size = fi.Size() // see sieve.expect
@@ -108,6 +109,8 @@ type Result struct {
 	Findings []Finding // stably sorted by Compare, exact repeats removed
 	Files    int
 	Records  int
+	// Unread lists the inputs that could not be read again as they were read (see InputError).
+	Unread []InputError
 }
 
 // Result waits for the record stage, runs the set rules and returns every finding of the run,
@@ -119,6 +122,10 @@ func (e *Engine) Result() Result {
 		slices.SortStableFunc(fs, Compare)
 		fs = slices.CompactFunc(fs, Finding.same) // exact repeats, which a reader may give for one fault
 		e.done = &Result{Findings: fs, Files: len(e.files), Records: e.records}
+		for _, f := range e.sieve.failed {
+			f.Name = e.files[f.file]
+			e.done.Unread = append(e.done.Unread, f)
+		}
 	}
 	return *e.done
 }

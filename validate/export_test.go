@@ -4,6 +4,10 @@ package validate
 // them all: what the set rules find over the whole run, for tests to compare with the sieve.
 func ReplayEverything(e *Engine) { e.sieve.everySuspect = true }
 
+// KeepCopies makes e's sieve copy every logged text, as it does for an input it cannot read
+// again (standard input), rather than read its inputs again.
+func KeepCopies(e *Engine) { e.sieve.copyTexts = true }
+
 // TinyFilters makes e's sieve start with one-word Bloom filters: they fill at once, so a test
 // of a few thousand records sees them rebuilt many times, and many false positives.
 func TinyFilters(e *Engine) {

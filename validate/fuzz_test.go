@@ -45,6 +45,9 @@ func FuzzCheck(f *testing.F) {
 		if all := checkReplayingEverything(t, data, in); !reflect.DeepEqual(first, all) {
 			t.Fatalf("the sieve changed the findings:\nsieve:\n%v\nevery record:\n%v", first, all)
 		}
+		if copies := checkWith(t, data, in, validate.KeepCopies); !reflect.DeepEqual(first, copies) {
+			t.Fatalf("the sieve keeping copies of the texts changed the findings:\nreading again:\n%v\ncopies:\n%v", first, copies)
+		}
 	})
 }
 

@@ -19,6 +19,11 @@ type mapping struct {
 	identity    string // trimmed, as written
 	identityKey string // case-folded when the integration's logins are case-insensitive
 	foldCase    bool   // the integration's logins are case-insensitive
+
+	// Where email and identity are written as they are in the input (see
+	// payload.Field.Verbatim); -1 when they are not, or not known. The sieve logs these offsets
+	// instead of copies of the texts when it can read the input again.
+	emailAt, identityAt int64
 }
 
 // system names the integration in messages: "GITHUB" or "integration 1041".
@@ -32,7 +37,7 @@ func (m mapping) system() string {
 // mappingOf extracts a record's mapping. ok is false when a field is missing, empty or of the
 // wrong type: the schema and the field rules report those, and the set rules skip the record.
 func mappingOf(rec *payload.Record) (m mapping, ok bool) {
-	email, _, ok := rec.String(payload.FieldEmail)
+	email, ef, ok := rec.String(payload.FieldEmail)
 	if email = strings.TrimSpace(email); !ok || email == "" {
 		return m, false
 	}
@@ -45,18 +50,34 @@ func mappingOf(rec *payload.Record) (m mapping, ok bool) {
 	if integration == "" {
 		return m, false
 	}
-	identity, _, ok := rec.String(idName)
+	identity, idf, ok := rec.String(idName)
 	if identity = strings.TrimSpace(identity); !ok || identity == "" {
 		return m, false
 	}
-	return newMapping(email, integration, legacy, identity), true
+	m = newMapping(email, integration, legacy, identity)
+	m.emailAt, m.identityAt = offsetOf(ef, email), offsetOf(idf, identity)
+	return m, true
+}
+
+// offsetOf returns where trimmed, the field's value trimmed, is written as it is in the input,
+// or -1.
+func offsetOf(f *payload.Field, trimmed string) int64 {
+	if !f.Verbatim {
+		return -1
+	}
+	if len(trimmed) == len(f.Value) {
+		return f.Offset
+	}
+	// trimmed starts with the value's first character that is not a space, so its first
+	// occurrence is where the trimming left it.
+	return f.Offset + int64(strings.Index(f.Value, trimmed))
 }
 
 // newMapping derives a mapping's keys from its trimmed email, its integration (an uppercased
 // applicationType when legacy, else an integrationId) and its trimmed identity.
 func newMapping(email, integration string, legacy bool, identity string) mapping {
 	m := mapping{email: email, emailKey: strings.ToLower(email), integration: integration,
-		legacy: legacy, identity: identity, identityKey: identity}
+		legacy: legacy, identity: identity, identityKey: identity, emailAt: -1, identityAt: -1}
 	if m.foldCase = legacy && caseInsensitiveLogins(integration); m.foldCase {
 		m.identityKey = strings.ToLower(identity)
 	}

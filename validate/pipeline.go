@@ -24,7 +24,8 @@ type batch struct {
 	input  int // index in Engine.files
 	name   string
 	format payload.Format
-	size   int64 // the input's size in bytes, on its first batch, for sieve.expect
+	size   int64  // the input's size in bytes, on its first batch, for sieve.expect
+	src    source // how to read the input again, for the sieve
 	items  []item
 	diags  []Finding // the reader's findings, complete, pointed at by items
 	fields []payload.Field
@@ -100,7 +101,7 @@ func (e *Engine) batch() *batch {
 		p.cur = &batch{items: make([]item, 0, batchSize), done: make(chan struct{}, 1)}
 	}
 	in := len(e.files) - 1
-	p.cur.input, p.cur.name, p.cur.format, p.cur.size = in, e.files[in], e.format, e.size
+	p.cur.input, p.cur.name, p.cur.format, p.cur.size, p.cur.src = in, e.files[in], e.format, e.size, e.src
 	e.size = 0
 	return p.cur
 }
@@ -184,6 +185,7 @@ func (e *Engine) merge() {
 	for b := range e.pipe.ordered {
 		<-b.done
 		e.sieve.expect(b.size, b.format)
+		e.sieve.setSource(b.input, b.src)
 		e.findings = append(e.findings, b.findings...)
 		for i := range b.items {
 			if it := &b.items[i]; it.mapped {

@@ -71,7 +71,10 @@ func (k keyKind) text(m *mapping) string {
 // so it reports nothing either: it is replayed as a shadow rebuilt from the log, without its
 // text. The Bloom filter's memory is a few bytes per key and its queries touch one cache line,
 // where maps of every key cost a hundred bytes and several cache misses per record; the log
-// costs the record's email and identity and 36 bytes.
+// costs 40 bytes a record. A shadow's email and identity are read again from its input, at the
+// offsets the log holds, when the input is a file (or in memory) and has them as they are;
+// else the log keeps copies of them (see reread.go). The replay checks that what it reads has
+// the logged keys: an input that changed is reported (Result.Unread), not quoted wrong.
 type sieve struct {
 	kinds     []keyKind   // the keys of the enabled set rules, each once
 	checks    []ruleCheck // the enabled set rules, in All's order
@@ -87,11 +90,17 @@ type sieve struct {
 	last     uint32            // the index of the last integration interned or found
 	suspects chunked[suspect]
 	scratch  []byte
+	sources  []source     // how to read each input again, by Ref.File (see reread.go)
+	rr       *rereader    // the input being read again, if any
+	failed   []InputError // the inputs that could not be read again as they were
 	// exactTexts: whether each non-ASCII look-alike text was a suspect the first time it came.
 	exactTexts map[uint64]bool
 	expected   int64 // the records expected in the run's files so far (see expect)
 
 	sawNonASCII atomic.Bool // a non-ASCII look-alike text was logged: see recordKeys.unhashed
+
+	// copyTexts makes the sieve copy the texts of every input, for tests of that path.
+	copyTexts bool
 
 	// everySuspect makes every record a suspect, so that the replay covers the whole run:
 	// tests compare the two to prove the sieve leaves out nothing that matters.
@@ -112,27 +121,50 @@ type suspect struct {
 	m    mapping
 }
 
-// A logEntry is a mapped record, as much of it as the replay of a shadow needs, in 36 bytes.
+// A logEntry is a mapped record, as much of it as the replay of a shadow needs, in 40 bytes.
+// Its email and identity, trimmed, as written, are where the input has them, when it can be
+// read again and has them as they are (inInputBit); else they are copied to sieve.texts.
 type logEntry struct {
 	hashes      [numKeyKinds - 1]uint32 // by position in sieve.kinds
 	line        uint32
-	text        Text   // the email and then the identity, trimmed, as written
-	emailLen    uint32 // the email's length in text
-	integration uint32 // index in sieve.names, and recordKeys.nonASCII in the top bits
+	integration uint32 // index in sieve.names, and flags in the top bits
+	at          uint64 // the email's offset in the input, or a Text's pos in sieve.texts
+	lens        uint64 // see packLens
 }
 
-// logEntry.integration holds recordKeys.nonASCII and .unhashed in its top bits: 2²⁷
-// integrations are more than a run can have, with the texts limited to 4 GiB.
+// logEntry.integration holds recordKeys.nonASCII, recordKeys.unhashed and inInputBit in its top
+// bits: 2²⁶ integrations are more than a run can have.
 const (
 	nonASCIIShift = 32 - (numKeyKinds - 1)
 	unhashedBit   = 1 << (nonASCIIShift - 1)
+	inInputBit    = 1 << (nonASCIIShift - 2)
 )
 
 func (e *logEntry) nonASCII() uint8 { return uint8(e.integration >> nonASCIIShift) }
 
 func (e *logEntry) unhashed() bool { return e.integration&unhashedBit != 0 }
 
-func (e *logEntry) integrationIndex() uint32 { return e.integration & (unhashedBit - 1) }
+func (e *logEntry) inInput() bool { return e.integration&inInputBit != 0 }
+
+func (e *logEntry) integrationIndex() uint32 { return e.integration & (inInputBit - 1) }
+
+// packLens packs the lengths of the email and the identity, 21 bits each, and the offset of
+// the identity from the email in the input, 22 bits with its sign: a field is at most 64 KiB
+// and a record at most 1 MiB (the readers' limits; a kept text at most 1 MiB, see texts). ok is
+// false if they do not fit.
+func packLens(emailLen, identityLen int, delta int64) (lens uint64, ok bool) {
+	const lenMax, deltaMax = 1<<21 - 1, 1<<21 - 1
+	if emailLen > lenMax || identityLen > lenMax || delta > deltaMax || delta < -deltaMax {
+		return 0, false
+	}
+	return uint64(emailLen) | uint64(identityLen)<<21 | uint64(delta)<<42, true
+}
+
+func (e *logEntry) emailLen() int { return int(e.lens & (1<<21 - 1)) }
+
+func (e *logEntry) identityLen() int { return int(e.lens >> 21 & (1<<21 - 1)) }
+
+func (e *logEntry) identityDelta() int64 { return int64(e.lens) >> 42 }
 
 // A fileStart is where the records of an input begin in the log.
 type fileStart struct {
@@ -231,8 +263,20 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 	if len(s.kinds) == 0 {
 		return
 	}
-	text := s.texts.addPair(m.email, m.identity)
-	kept := text.pos != notKept // past 4 GiB of text (see texts), a record is kept whole instead
+	e := logEntry{line: at.Line, integration: s.internIntegration(m)}
+	kept := true
+	if s.source(at.File).rereadable() && m.emailAt >= 0 && m.identityAt >= 0 {
+		if lens, ok := packLens(len(m.email), len(m.identity), m.identityAt-m.emailAt); ok {
+			e.at, e.lens, e.integration = uint64(m.emailAt), lens, e.integration|inInputBit
+		}
+	}
+	if !e.inInput() {
+		text := s.texts.addPair(m.email, m.identity)
+		kept = text.pos != notKept // past 4 GiB of text (see texts), a record is kept whole instead
+		emailLen := min(len(m.email), int(text.n))
+		e.at = uint64(text.pos)
+		e.lens, _ = packLens(emailLen, int(text.n)-emailLen, 0)
+	}
 	if keys.unhashed && (s.nonASCII.keys > 0 || keys.nonASCII != 0 || !kept || s.everySuspect) {
 		keys = s.keysOf(&m, &s.scratch, true) // a worker did not know yet that they are needed
 	}
@@ -248,9 +292,8 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 			seen |= bit
 		}
 	}
-	e := logEntry{hashes: keys.hashes, line: at.Line, text: text,
-		emailLen:    uint32(len(m.email)),
-		integration: s.internIntegration(m) | uint32(keys.nonASCII)<<nonASCIIShift}
+	e.hashes = keys.hashes
+	e.integration |= uint32(keys.nonASCII) << nonASCIIShift
 	if keys.unhashed {
 		e.integration |= unhashedBit
 	}
@@ -303,20 +346,26 @@ func (s *sieve) lookAlikeSuspect(h uint32, nonASCII bool, exact uint64) bool {
 // only if its skeleton was seen, by any text, before.
 func (s *sieve) hashLookAlikes() {
 	var r payload.Record
+	file := 0 // the entry's input, an index in s.files
 	for i := range s.log.n {
 		e := s.log.at(i)
+		for file+1 < len(s.files) && s.files[file+1].seq <= i {
+			file++
+		}
 		if !e.unhashed() {
 			continue
 		}
-		m := s.shadow(e, Ref{}, &r)
+		m := s.shadow(e, Ref{File: s.files[file].file, Line: e.line}, &r)
 		keys := s.keysOf(&m, &s.scratch, true)
-		e.hashes, e.integration = keys.hashes, e.integration&^unhashedBit
 		for j, kind := range s.kinds {
 			if kind.isLookAlike() {
+				e.hashes[j] = keys.hashes[j]
 				s.filter.add(e.hashes[j])
 			}
 		}
+		e.integration &^= unhashedBit
 	}
+	s.closeRereader()
 	s.sawNonASCII.Store(true)
 	s.fit()
 	if s.filter.full() {
@@ -475,6 +524,7 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 		}
 		p.rec = nil
 	}
+	s.closeRereader()
 	return st.findings
 }
 
@@ -483,10 +533,7 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 // rule ever did, the finding would still be well formed.
 func (s *sieve) shadow(e *logEntry, at Ref, r *payload.Record) mapping {
 	in := s.names[e.integrationIndex()]
-	email, identity := s.texts.get(e.text), ""
-	if e.text.pos != notKept && uint32(len(email)) > e.emailLen {
-		email, identity = email[:e.emailLen], email[e.emailLen:]
-	}
+	email, identity := s.textsOf(e, at.File)
 	pos := payload.Pos{Line: int(at.Line), Col: 1}
 	idName, inName, inKind := payload.FieldIdentity, payload.FieldIntegrationID, payload.KindNumber
 	if in.legacy {
@@ -497,5 +544,87 @@ func (s *sieve) shadow(e *logEntry, at Ref, r *payload.Record) mapping {
 		payload.Field{Name: inName, Value: in.name, Kind: inKind, Pos: pos, KeyPos: pos},
 		payload.Field{Name: idName, Value: identity, Kind: payload.KindString, Pos: pos, KeyPos: pos})
 	r.Index, r.Pos, r.End, r.Kind = -1, pos, pos, payload.KindObject
-	return newMapping(email, in.name, in.legacy, identity)
+	m := newMapping(email, in.name, in.legacy, identity)
+	if e.inInput() && !s.sameKeys(e, &m) {
+		s.fail(at.File, errChanged)
+	}
+	return m
+}
+
+// textsOf returns a logged record's email and identity: from the text store, or read again
+// from the input of the given index.
+func (s *sieve) textsOf(e *logEntry, file uint32) (email, identity string) {
+	if !e.inInput() {
+		t := Text{pos: uint32(e.at), n: uint32(e.emailLen() + e.identityLen())}
+		if t.pos == notKept {
+			return s.texts.get(t), ""
+		}
+		b := s.texts.bytes(t)
+		return string(b[:e.emailLen()]), string(b[e.emailLen():])
+	}
+	if s.rr == nil || s.rr.file != file {
+		s.closeRereader()
+		s.rr = openRereader(s.source(file), file)
+	}
+	at, idAt := int64(e.at), int64(e.at)+e.identityDelta()
+	lo := min(at, idAt)
+	hi := max(at+int64(e.emailLen()), idAt+int64(e.identityLen()))
+	b, err := s.rr.read(lo, int(hi-lo))
+	if err != nil {
+		s.fail(file, err)
+		return notReadAgain, notReadAgain
+	}
+	return string(b[at-lo : at-lo+int64(e.emailLen())]), string(b[idAt-lo : idAt-lo+int64(e.identityLen())])
+}
+
+// notReadAgain stands for a text that could not be read again; the run reports the input (see
+// Result.Unread).
+const notReadAgain = "(not read again)"
+
+// sameKeys reports whether a mapping read again has the keys its entry logged: that the input
+// has not changed under it. A key left unhashed (see recordKeys.unhashed) is not compared.
+func (s *sieve) sameKeys(e *logEntry, m *mapping) bool {
+	keys := s.keysOf(m, &s.scratch, !e.unhashed())
+	for i, kind := range s.kinds {
+		if (!kind.isLookAlike() || !e.unhashed()) && keys.hashes[i] != e.hashes[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// source returns how to read input file again; see setSource.
+func (s *sieve) source(file uint32) source {
+	if int(file) < len(s.sources) {
+		return s.sources[file]
+	}
+	return source{}
+}
+
+// setSource tells how to read input file again, before any of its records is added.
+func (s *sieve) setSource(file int, src source) {
+	if s.copyTexts {
+		return
+	}
+	for len(s.sources) <= file {
+		s.sources = append(s.sources, source{})
+	}
+	s.sources[file] = src
+}
+
+func (s *sieve) closeRereader() {
+	if s.rr != nil {
+		s.rr.close()
+		s.rr = nil
+	}
+}
+
+// fail notes that an input could not be read again as it was, once.
+func (s *sieve) fail(file uint32, err error) {
+	for _, f := range s.failed {
+		if f.file == file {
+			return
+		}
+	}
+	s.failed = append(s.failed, InputError{file: file, Err: err})
 }

@@ -126,7 +126,7 @@ func TestSieveRandomRuns(t *testing.T) {
 			return e.Result().Findings
 		}
 		want := run(validate.ReplayEverything)
-		for name, setup := range map[string]func(*validate.Engine){"sieve": func(*validate.Engine) {}, "tiny": validate.TinyFilters} {
+		for name, setup := range map[string]func(*validate.Engine){"sieve": func(*validate.Engine) {}, "tiny": validate.TinyFilters, "copies": validate.KeepCopies} {
 			if d := cmp.Diff(want, run(setup)); d != "" {
 				for _, x := range ins {
 					t.Logf("%s:\n%s", x.name, x.data)

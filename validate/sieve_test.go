@@ -123,6 +123,10 @@ func TestSieveLeavesOutNothing(t *testing.T) {
 			if diff := cmp.Diff(want, tiny); diff != "" {
 				t.Fatalf("the sieve with tiny filters changed the findings (-every record +sieve):\n%s", diff)
 			}
+			copies := checkWith(t, data, payload.FormatCSV, validate.KeepCopies)
+			if diff := cmp.Diff(want, copies); diff != "" {
+				t.Fatalf("the sieve keeping copies of the texts changed the findings (-every record +sieve):\n%s", diff)
+			}
 			// The data must keep exercising every set rule, or the comparison proves nothing.
 			perRule := map[string]int{}
 			for _, f := range got {
@@ -175,6 +179,9 @@ func TestSieveAcrossInputs(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, run(validate.TinyFilters)); diff != "" {
 		t.Fatalf("the sieve with tiny filters changed the findings (-every record +sieve):\n%s", diff)
+	}
+	if diff := cmp.Diff(want, run(validate.KeepCopies)); diff != "" {
+		t.Fatalf("the sieve keeping copies of the texts changed the findings (-every record +sieve):\n%s", diff)
 	}
 	across := 0
 	for _, f := range want {

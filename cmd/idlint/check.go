@@ -206,6 +206,16 @@ func runCheck(fl checkFlags, inputs []input, stdin io.Reader, stdout, stderr io.
 	}
 
 	res := engine.Result()
+	for _, u := range res.Unread {
+		msg := fmt.Sprintf("%s: %v; findings about its records may be incomplete: check it again", u.Name, u.Err)
+		fmt.Fprintf(stderr, "idlint: %s\n", msg)
+		for i := range described {
+			if described[i].File == u.Name && described[i].Err == "" {
+				described[i].Err = msg
+				break
+			}
+		}
+	}
 	r := &report.Report{Findings: res.Findings, Files: res.Files, Records: res.Records,
 		Rules: engine.Rules(), Inputs: described, Gate: gate}
 	if err := writeReport(fl.output, stdout, func(w io.Writer) error { return rep.Report(w, r) }); err != nil {
