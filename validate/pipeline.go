@@ -189,6 +189,11 @@ func (e *Engine) merge() {
 		e.findings = append(e.findings, b.findings...)
 		for i := range b.items {
 			if it := &b.items[i]; it.mapped {
+				e.sieve.warm(&it.keys)
+			}
+		}
+		for i := range b.items {
+			if it := &b.items[i]; it.mapped {
 				at := Ref{File: uint32(b.input), Line: uint32(it.rec.Pos.Line)}
 				e.sieve.add(&it.rec, it.m, it.keys, at)
 			}

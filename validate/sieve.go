@@ -90,6 +90,7 @@ type sieve struct {
 	last     uint32            // the index of the last integration interned or found
 	suspects chunked[suspect]
 	scratch  []byte
+	warmth   uint64 // what warm loads, kept so that the compiler keeps the loads
 	sources  []source     // how to read each input again, by Ref.File (see reread.go)
 	rr       *rereader    // the input being read again, if any
 	failed   []InputError // the inputs that could not be read again as they were
@@ -309,6 +310,16 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 	}
 	if seen != 0 {
 		s.suspects.append(suspect{seq: seq, seen: seen, rec: copyRecord(rec), m: m})
+	}
+}
+
+// warm loads the filter's words for a record's keys, before add tests them. The filter is
+// too big for the caches, so each key costs a miss; warming a whole batch first lets the
+// processor wait for many misses at once instead of one after another.
+func (s *sieve) warm(keys *recordKeys) {
+	for _, h := range keys.hashes[:len(s.kinds)] {
+		w, _ := s.filter.slot(h)
+		s.warmth += s.filter.words[w]
 	}
 }
 
