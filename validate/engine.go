@@ -80,6 +80,12 @@ func New(opts Options) (*Engine, error) {
 // findings. format FormatUnknown means: decide from the name, then the content. The error is
 // an I/O failure of r; what was read before it has been checked and its findings are kept.
 // Check must not be called after Result, nor from two goroutines at once.
+//
+// Result may read some records of r again, to name them in findings, rather than keep copies
+// of every record: when r is a regular *os.File, by opening its name again (r itself may be
+// closed), and when it is a *bytes.Reader or *strings.Reader, through r, whose bytes must not
+// change until Result. Other readers are not read again. An input that does not hold the same
+// text when it is read again is reported in Result.Unread.
 func (e *Engine) Check(name string, r io.Reader, format payload.Format) (payload.Summary, error) {
 	if e.done != nil {
 		return payload.Summary{}, fmt.Errorf("validate: Check called after Result")
@@ -123,7 +129,7 @@ func (e *Engine) Result() Result {
 		fs = slices.CompactFunc(fs, Finding.same) // exact repeats, which a reader may give for one fault
 		e.done = &Result{Findings: fs, Files: len(e.files), Records: e.records}
 		for _, f := range e.sieve.failed {
-			f.Name = e.files[f.file]
+			f.Name = e.files[f.Input]
 			e.done.Unread = append(e.done.Unread, f)
 		}
 	}

@@ -59,5 +59,15 @@ func check(t *testing.T, data []byte, format payload.Format) []validate.Finding 
 	if _, err := e.Check("fuzz", bytes.NewReader(data), format); err != nil {
 		t.Fatal(err)
 	}
-	return e.Result().Findings
+	return result(t, e).Findings
+}
+
+// result is e.Result, which must have read every input again as it was: they are in memory.
+func result(t testing.TB, e *validate.Engine) validate.Result {
+	t.Helper()
+	res := e.Result()
+	if len(res.Unread) > 0 {
+		t.Fatalf("Unread = %v", res.Unread)
+	}
+	return res
 }

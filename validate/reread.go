@@ -1,19 +1,23 @@
 package validate
 
 import (
+	"bytes"
 	"errors"
 	"io"
-	"io/fs"
 	"os"
+	"strings"
 )
 
 // A source is how the sieve can read an input again, to quote a record it logged without a
 // copy of its texts (see sieve.add). The zero source cannot be read again: standard input, a
 // pipe, a stream a caller wrapped.
+//
+// What is read again is checked against a hash of what was read (textRef.sum), not against the
+// file's size or time: an editor that saves the same bytes again changes nothing, and a change
+// that keeps the size and the time is still caught where it matters.
 type source struct {
 	ra   io.ReaderAt // an input in memory (a bytes.Reader, a strings.Reader), kept as it is
-	path string      // or a regular file, opened again by its path…
-	info fs.FileInfo // …and checked to be the same file, unchanged
+	path string      // or a regular file, opened again by its path
 	base int64       // the offset where reading started: the readers' offset 0
 }
 
@@ -23,34 +27,34 @@ func (s source) rereadable() bool { return s.ra != nil || s.path != "" }
 // a run over thousands of files does not hold thousands of descriptors; an in-memory reader
 // cannot change and is kept. Anything else gives the zero source: the sieve then keeps copies.
 func sourceOf(r io.Reader) source {
+	var src source
 	switch r := r.(type) {
 	case *os.File:
+		// Only a regular file that its name still opens: not one made by os.NewFile with a
+		// name that is no path, nor a temporary file already removed.
 		fi, err := r.Stat()
 		if err != nil || !fi.Mode().IsRegular() {
 			return source{}
 		}
-		base, err := r.Seek(0, io.SeekCurrent)
-		if err != nil {
+		if named, err := os.Stat(r.Name()); err != nil || !os.SameFile(fi, named) {
 			return source{}
 		}
-		return source{path: r.Name(), info: fi, base: base}
-	case io.Closer:
-		return source{} // something to close is not known to stay readable
-	case interface {
-		io.ReaderAt
-		io.Seeker
-	}:
-		base, err := r.Seek(0, io.SeekCurrent)
-		if err != nil {
-			return source{}
-		}
-		return source{ra: r, base: base}
+		src.path = r.Name()
+	case *bytes.Reader, *strings.Reader:
+		src.ra = r.(io.ReaderAt)
+	default:
+		return source{} // a stream, or a reader not known to stay readable
 	}
-	return source{}
+	base, err := r.(io.Seeker).Seek(0, io.SeekCurrent)
+	if err != nil {
+		return source{}
+	}
+	src.base = base
+	return src
 }
 
 // errChanged: the input does not hold at an offset what it held when it was read.
-var errChanged = errors.New("changed while idlint read it")
+var errChanged = errors.New("changed while it was checked")
 
 // A rereader reads the texts of logged records back from one input. The sieve asks for them in
 // input order, so it reads ahead in blocks: one read serves many records.
@@ -67,12 +71,13 @@ type rereader struct {
 const rereadBlock = 64 << 10
 
 // An InputError is an input that the run could not read again as it was, when the set rules
-// needed the texts of a record of it: it changed or went away while idlint read it. The
-// findings about its records may be incomplete, or name texts that are not there any more.
+// needed the texts of a record of it: it changed or went away while the run checked it. The
+// set rules then left out the records they could not read again, so findings about its
+// records may be missing.
 type InputError struct {
-	Name string
-	Err  error
-	file uint32
+	Input int    // the input's index, in the order of the calls to Check
+	Name  string // its display name
+	Err   error
 }
 
 func openRereader(src source, file uint32) *rereader {
@@ -81,12 +86,6 @@ func openRereader(src source, file uint32) *rereader {
 		f, err := os.Open(src.path)
 		if err != nil {
 			rr.err = err
-			return rr
-		}
-		fi, err := f.Stat()
-		if err != nil || !os.SameFile(fi, src.info) || fi.Size() != src.info.Size() || !fi.ModTime().Equal(src.info.ModTime()) {
-			f.Close()
-			rr.err = errChanged
 			return rr
 		}
 		rr.f, rr.ra = f, f

@@ -2,28 +2,48 @@ package validate
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/idlint/idlint/payload"
 )
 
-// TestSourceOf: the sieve reads again a regular file, by its path, and a reader in memory; not
-// a pipe, nor a reader it cannot tell will stay readable.
+// TestSourceOf: the sieve reads again a regular file, by its name, and a bytes.Reader or a
+// strings.Reader; not a pipe, a file its name does not open, nor a reader it cannot tell will
+// stay readable and unchanged.
 func TestSourceOf(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "ids.csv")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "ids.csv")
 	if err := os.WriteFile(path, []byte("email,applicationType,cloudId\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	file, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
+	open := func(path string) *os.File {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		return f
 	}
-	defer file.Close()
+	file := open(path)
 	if _, err := file.Seek(6, io.SeekStart); err != nil {
 		t.Fatal(err)
 	}
+	gone := filepath.Join(dir, "gone.csv")
+	if err := os.WriteFile(gone, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	removed := open(gone)
+	if err := os.Remove(gone); err != nil {
+		t.Fatal(err)
+	}
+	renamed := os.NewFile(open(path).Fd(), "not a path")
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -33,24 +53,86 @@ func TestSourceOf(t *testing.T) {
 	mem := bytes.NewReader([]byte("0123456789"))
 	mem.Seek(3, io.SeekStart)
 	for _, tc := range []struct {
-		name       string
-		r          io.Reader
-		path       string
-		inMemory   bool
-		base       int64
-		rereadable bool
+		name     string
+		r        io.Reader
+		path     string
+		inMemory bool
+		base     int64
 	}{
-		{"file", file, path, false, 6, true},
-		{"bytes", mem, "", true, 3, true},
-		{"string", strings.NewReader("x"), "", true, 0, true},
-		{"pipe", pr, "", false, 0, false},
-		{"closer", io.NopCloser(bytes.NewReader(nil)), "", false, 0, false},
-		{"stream", struct{ io.Reader }{bytes.NewReader(nil)}, "", false, 0, false},
+		{"file", file, path, false, 6},
+		{"bytes", mem, "", true, 3},
+		{"string", strings.NewReader("x"), "", true, 0},
+		{"removed file", removed, "", false, 0},
+		{"file whose name is no path", renamed, "", false, 0},
+		{"pipe", pr, "", false, 0},
+		{"closer", io.NopCloser(bytes.NewReader(nil)), "", false, 0},
+		{"section", io.NewSectionReader(file, 0, 5), "", false, 0},
+		{"stream", struct{ io.Reader }{bytes.NewReader(nil)}, "", false, 0},
 	} {
 		src := sourceOf(tc.r)
-		if src.path != tc.path || (src.ra != nil) != tc.inMemory || src.base != tc.base || src.rereadable() != tc.rereadable {
+		if src.path != tc.path || (src.ra != nil) != tc.inMemory || src.base != tc.base || src.rereadable() != (tc.path != "" || tc.inMemory) {
 			t.Errorf("%s: sourceOf = %+v", tc.name, src)
 		}
+	}
+}
+
+// TestTextRefPacks: a textRef comes back from its two words as it went in, at the limits of
+// each part, and pack refuses what does not fit.
+func TestTextRefPacks(t *testing.T) {
+	for _, r := range []textRef{
+		{},
+		{at: 1<<40 - 1, emailLen: 1<<17 - 1, identityLen: 1<<17 - 1, delta: 1<<20 - 1, sum: ^uint32(0)},
+		{at: 12345, emailLen: 17, identityLen: 36, delta: -(1<<20 - 1), sum: 0x80000001},
+		{at: 7, emailLen: 3, identityLen: 0, delta: -40, sum: 0xDEADBEEF},
+	} {
+		w, ok := r.pack()
+		if !ok {
+			t.Fatalf("%+v does not pack", r)
+		}
+		if got := unpackTextRef(w); got != r {
+			t.Fatalf("unpack(pack(%+v)) = %+v", r, got)
+		}
+	}
+	for _, r := range []textRef{
+		{at: 1 << 40}, {at: -1}, {emailLen: 1 << 17}, {identityLen: 1 << 17}, {delta: 1 << 20}, {delta: -(1 << 20)},
+	} {
+		if _, ok := r.pack(); ok {
+			t.Errorf("%+v packs, but does not fit", r)
+		}
+	}
+}
+
+// TestTooManyIntegrations: past the integrations the log can tell apart, records are kept
+// whole, and the findings stay those of replaying every record.
+func TestTooManyIntegrations(t *testing.T) {
+	defer func(n int) { maxIntegrations = n }(maxIntegrations)
+	maxIntegrations = 2
+	var b strings.Builder
+	b.WriteString("email,integrationId,identity\n")
+	for i := range 300 {
+		fmt.Fprintf(&b, "dev%d@x.com,%d,id%d\n", i%40, 1000+i%5, i%30)
+	}
+	run := func(every bool) []Finding {
+		e, err := New(Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.sieve.everySuspect = every
+		if _, err := e.Check("t.csv", strings.NewReader(b.String()), payload.FormatCSV); err != nil {
+			t.Fatal(err)
+		}
+		fs := e.Result().Findings
+		if n := len(e.sieve.names); n > 2 {
+			t.Fatalf("%d integrations interned, past the limit", n)
+		}
+		return fs
+	}
+	want := run(true)
+	if len(want) < 50 {
+		t.Fatalf("only %d findings: the test no longer has repeats", len(want))
+	}
+	if d := cmp.Diff(want, run(false)); d != "" {
+		t.Fatalf("-every record +sieve:\n%s", d)
 	}
 }
 

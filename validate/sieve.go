@@ -90,7 +90,7 @@ type sieve struct {
 	last     uint32            // the index of the last integration interned or found
 	suspects chunked[suspect]
 	scratch  []byte
-	warmth   uint64 // what warm loads, kept so that the compiler keeps the loads
+	warmth   uint64       // what warm loads, kept so that the compiler keeps the loads
 	sources  []source     // how to read each input again, by Ref.File (see reread.go)
 	rr       *rereader    // the input being read again, if any
 	failed   []InputError // the inputs that could not be read again as they were
@@ -128,9 +128,8 @@ type suspect struct {
 type logEntry struct {
 	hashes      [numKeyKinds - 1]uint32 // by position in sieve.kinds
 	line        uint32
-	integration uint32 // index in sieve.names, and flags in the top bits
-	at          uint64 // the email's offset in the input, or a Text's pos in sieve.texts
-	lens        uint64 // see packLens
+	integration uint32    // index in sieve.names, and flags in the top bits
+	texts       [2]uint64 // where the email and the identity are: a textRef, packed
 }
 
 // logEntry.integration holds recordKeys.nonASCII, recordKeys.unhashed and inInputBit in its top
@@ -147,25 +146,54 @@ func (e *logEntry) unhashed() bool { return e.integration&unhashedBit != 0 }
 
 func (e *logEntry) inInput() bool { return e.integration&inInputBit != 0 }
 
+// maxIntegrations is how many integrations the log can tell apart; a variable for tests.
+var maxIntegrations = inInputBit
+
 func (e *logEntry) integrationIndex() uint32 { return e.integration & (inInputBit - 1) }
 
-// packLens packs the lengths of the email and the identity, 21 bits each, and the offset of
-// the identity from the email in the input, 22 bits with its sign: a field is at most 64 KiB
-// and a record at most 1 MiB (the readers' limits; a kept text at most 1 MiB, see texts). ok is
-// false if they do not fit.
-func packLens(emailLen, identityLen int, delta int64) (lens uint64, ok bool) {
-	const lenMax, deltaMax = 1<<21 - 1, 1<<21 - 1
-	if emailLen > lenMax || identityLen > lenMax || delta > deltaMax || delta < -deltaMax {
-		return 0, false
-	}
-	return uint64(emailLen) | uint64(identityLen)<<21 | uint64(delta)<<42, true
+// A textRef is where a logged record's email and identity are: in the input, at offset at and
+// at+delta (inInputBit), or in sieve.texts, one after the other, from the Text's pos at. sum is
+// a hash of the two, to tell that what is read again is what was read (see textSum).
+type textRef struct {
+	at                    int64
+	emailLen, identityLen int
+	delta                 int64
+	sum                   uint32
 }
 
-func (e *logEntry) emailLen() int { return int(e.lens & (1<<21 - 1)) }
+// The widths of a packed textRef's parts: a field is at most 64 KiB and a record at most
+// 1 MiB (the readers' limits), an offset at most 1 TiB.
+const (
+	refAtBits, refLenBits, refDeltaBits = 40, 17, 21
+	refSumLowBits                       = 64 - refLenBits - refDeltaBits // the rest of sum is in the first word
+)
 
-func (e *logEntry) identityLen() int { return int(e.lens >> 21 & (1<<21 - 1)) }
+// pack packs r into two words; ok is false if a part does not fit.
+func (r textRef) pack() (w [2]uint64, ok bool) {
+	const lenMax, deltaMax = 1<<refLenBits - 1, 1<<(refDeltaBits-1) - 1
+	if r.at < 0 || r.at >= 1<<refAtBits || r.emailLen > lenMax || r.identityLen > lenMax || r.delta > deltaMax || r.delta < -deltaMax {
+		return w, false
+	}
+	w[0] = uint64(r.at) | uint64(r.emailLen)<<refAtBits | uint64(r.sum>>refSumLowBits)<<(refAtBits+refLenBits)
+	w[1] = uint64(r.identityLen) | (uint64(r.delta)&(1<<refDeltaBits-1))<<refLenBits | uint64(r.sum)<<(refLenBits+refDeltaBits)
+	return w, true
+}
 
-func (e *logEntry) identityDelta() int64 { return int64(e.lens) >> 42 }
+func unpackTextRef(w [2]uint64) textRef {
+	return textRef{
+		at:          int64(w[0] & (1<<refAtBits - 1)),
+		emailLen:    int(w[0] >> refAtBits & (1<<refLenBits - 1)),
+		identityLen: int(w[1] & (1<<refLenBits - 1)),
+		delta:       int64(w[1]<<(64-refLenBits-refDeltaBits)) >> (64 - refDeltaBits), // with its sign
+		sum:         uint32(w[0]>>(refAtBits+refLenBits))<<refSumLowBits | uint32(w[1]>>(refLenBits+refDeltaBits)),
+	}
+}
+
+// textSum hashes a mapping's email and identity as written, for textRef.sum.
+func textSum(m *mapping) uint32 {
+	h := mix(maphash.String(seed, m.email), maphash.String(seed, m.identity))
+	return uint32(h>>32) ^ uint32(h)
+}
 
 // A fileStart is where the records of an input begin in the log.
 type fileStart struct {
@@ -230,13 +258,14 @@ type recordKeys struct {
 	unhashed bool
 	// exact hashes the non-ASCII look-alike texts themselves (see add).
 	exact [numKeyKinds - 1]uint64
+	sum   uint32 // the textSum of the email and identity
 }
 
 // keysOf computes a record's keys, but the look-alike keys of ASCII texts only if lookAlikes.
 // It changes nothing, so the record stage's workers call it in parallel; scratch is the
 // caller's.
 func (s *sieve) keysOf(m *mapping, scratch *[]byte, lookAlikes bool) recordKeys {
-	var k recordKeys
+	k := recordKeys{sum: textSum(m)}
 	for i, kind := range s.kinds {
 		lookAlike := kind.isLookAlike()
 		nonASCII := lookAlike && !isASCII(kind.text(m))
@@ -264,19 +293,22 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 	if len(s.kinds) == 0 {
 		return
 	}
-	e := logEntry{line: at.Line, integration: s.internIntegration(m)}
-	kept := true
+	// A record the log cannot rebuild as a shadow is kept whole instead: past 4 GiB of copied
+	// texts (see texts), or past 2²⁶ integrations.
+	in, kept := s.internIntegration(m)
+	e := logEntry{line: at.Line, integration: in}
 	if s.source(at.File).rereadable() && m.emailAt >= 0 && m.identityAt >= 0 {
-		if lens, ok := packLens(len(m.email), len(m.identity), m.identityAt-m.emailAt); ok {
-			e.at, e.lens, e.integration = uint64(m.emailAt), lens, e.integration|inInputBit
+		ref := textRef{at: m.emailAt, emailLen: len(m.email), identityLen: len(m.identity),
+			delta: m.identityAt - m.emailAt, sum: keys.sum}
+		if w, ok := ref.pack(); ok {
+			e.texts, e.integration = w, e.integration|inInputBit
 		}
 	}
 	if !e.inInput() {
 		text := s.texts.addPair(m.email, m.identity)
-		kept = text.pos != notKept // past 4 GiB of text (see texts), a record is kept whole instead
+		kept = kept && text.pos != notKept
 		emailLen := min(len(m.email), int(text.n))
-		e.at = uint64(text.pos)
-		e.lens, _ = packLens(emailLen, int(text.n)-emailLen, 0)
+		e.texts, _ = textRef{at: int64(text.pos), emailLen: emailLen, identityLen: int(text.n) - emailLen}.pack()
 	}
 	if keys.unhashed && (s.nonASCII.keys > 0 || keys.nonASCII != 0 || !kept || s.everySuspect) {
 		keys = s.keysOf(&m, &s.scratch, true) // a worker did not know yet that they are needed
@@ -366,7 +398,10 @@ func (s *sieve) hashLookAlikes() {
 		if !e.unhashed() {
 			continue
 		}
-		m := s.shadow(e, Ref{File: s.files[file].file, Line: e.line}, &r)
+		m, ok := s.shadow(e, Ref{File: s.files[file].file, Line: e.line}, &r)
+		if !ok {
+			continue // left unhashed, so never relevant; the input is in Result.Unread
+		}
 		keys := s.keysOf(&m, &s.scratch, true)
 		for j, kind := range s.kinds {
 			if kind.isLookAlike() {
@@ -384,13 +419,18 @@ func (s *sieve) hashLookAlikes() {
 	}
 }
 
-func (s *sieve) internIntegration(m mapping) uint32 {
+// internIntegration returns the index of m's integration in names; ok is false when the log
+// has no room for another (see logEntry.integration).
+func (s *sieve) internIntegration(m mapping) (_ uint32, ok bool) {
 	name := integrationName{m.integration, m.legacy}
 	if s.names != nil && s.names[s.last] == name { // runs of one integration are common
-		return s.last
+		return s.last, true
 	}
 	i, ok := s.intern[name]
 	if !ok {
+		if len(s.names) == maxIntegrations {
+			return 0, false
+		}
 		if s.intern == nil {
 			s.intern = map[integrationName]uint32{}
 		}
@@ -399,7 +439,7 @@ func (s *sieve) internIntegration(m mapping) uint32 {
 		s.names = append(s.names, name)
 	}
 	s.last = i
-	return i
+	return i, true
 }
 
 // rebuild resizes a filter to words and adds to it again every logged key it held: the keys
@@ -522,7 +562,12 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 			next++
 			p.rec, p.m = &sp.rec, sp.m
 		} else {
-			p.m = s.shadow(e, at, &shadow)
+			var ok bool
+			if p.m, ok = s.shadow(e, at, &shadow); !ok {
+				// Its input changed: replaying other texts would make findings up. The run
+				// reports the input as unreadable instead (Result.Unread).
+				continue
+			}
 			p.rec = &shadow
 		}
 		st.fileIdx, st.file = int(at.File), files[at.File]
@@ -541,10 +586,14 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 
 // shadow rebuilds a logged record and its mapping into r: the three fields of its mapping, at
 // its line. Its Index is -1 and it has no Text; a shadow reports nothing (see sieve), but if a
-// rule ever did, the finding would still be well formed.
-func (s *sieve) shadow(e *logEntry, at Ref, r *payload.Record) mapping {
+// rule ever did, the finding would still be well formed. ok is false when its input could not
+// be read again as it was: the record cannot be replayed (see Result.Unread).
+func (s *sieve) shadow(e *logEntry, at Ref, r *payload.Record) (m mapping, ok bool) {
 	in := s.names[e.integrationIndex()]
-	email, identity := s.textsOf(e, at.File)
+	email, identity, ok := s.textsOf(e, at.File)
+	if !ok {
+		return m, false
+	}
 	pos := payload.Pos{Line: int(at.Line), Col: 1}
 	idName, inName, inKind := payload.FieldIdentity, payload.FieldIntegrationID, payload.KindNumber
 	if in.legacy {
@@ -555,53 +604,40 @@ func (s *sieve) shadow(e *logEntry, at Ref, r *payload.Record) mapping {
 		payload.Field{Name: inName, Value: in.name, Kind: inKind, Pos: pos, KeyPos: pos},
 		payload.Field{Name: idName, Value: identity, Kind: payload.KindString, Pos: pos, KeyPos: pos})
 	r.Index, r.Pos, r.End, r.Kind = -1, pos, pos, payload.KindObject
-	m := newMapping(email, in.name, in.legacy, identity)
-	if e.inInput() && !s.sameKeys(e, &m) {
-		s.fail(at.File, errChanged)
-	}
-	return m
+	return newMapping(email, in.name, in.legacy, identity), true
 }
 
 // textsOf returns a logged record's email and identity: from the text store, or read again
-// from the input of the given index.
-func (s *sieve) textsOf(e *logEntry, file uint32) (email, identity string) {
+// from the input of the given index. ok is false, and the input is noted in s.failed, when the
+// input cannot be read again or has other texts there now: what is read again must have the
+// sum of what was read.
+func (s *sieve) textsOf(e *logEntry, file uint32) (email, identity string, ok bool) {
+	ref := unpackTextRef(e.texts)
 	if !e.inInput() {
-		t := Text{pos: uint32(e.at), n: uint32(e.emailLen() + e.identityLen())}
+		t := Text{pos: uint32(ref.at), n: uint32(ref.emailLen + ref.identityLen)}
 		if t.pos == notKept {
-			return s.texts.get(t), ""
+			return s.texts.get(t), "", true
 		}
 		b := s.texts.bytes(t)
-		return string(b[:e.emailLen()]), string(b[e.emailLen():])
+		return string(b[:ref.emailLen]), string(b[ref.emailLen:]), true
 	}
 	if s.rr == nil || s.rr.file != file {
 		s.closeRereader()
 		s.rr = openRereader(s.source(file), file)
 	}
-	at, idAt := int64(e.at), int64(e.at)+e.identityDelta()
+	at, idAt := ref.at, ref.at+ref.delta
 	lo := min(at, idAt)
-	hi := max(at+int64(e.emailLen()), idAt+int64(e.identityLen()))
+	hi := max(at+int64(ref.emailLen), idAt+int64(ref.identityLen))
 	b, err := s.rr.read(lo, int(hi-lo))
-	if err != nil {
-		s.fail(file, err)
-		return notReadAgain, notReadAgain
-	}
-	return string(b[at-lo : at-lo+int64(e.emailLen())]), string(b[idAt-lo : idAt-lo+int64(e.identityLen())])
-}
-
-// notReadAgain stands for a text that could not be read again; the run reports the input (see
-// Result.Unread).
-const notReadAgain = "(not read again)"
-
-// sameKeys reports whether a mapping read again has the keys its entry logged: that the input
-// has not changed under it. A key left unhashed (see recordKeys.unhashed) is not compared.
-func (s *sieve) sameKeys(e *logEntry, m *mapping) bool {
-	keys := s.keysOf(m, &s.scratch, !e.unhashed())
-	for i, kind := range s.kinds {
-		if (!kind.isLookAlike() || !e.unhashed()) && keys.hashes[i] != e.hashes[i] {
-			return false
+	if err == nil {
+		m := mapping{email: string(b[at-lo : at-lo+int64(ref.emailLen)]), identity: string(b[idAt-lo : idAt-lo+int64(ref.identityLen)])}
+		if textSum(&m) == ref.sum {
+			return m.email, m.identity, true
 		}
+		err = errChanged
 	}
-	return true
+	s.fail(file, err)
+	return "", "", false
 }
 
 // source returns how to read input file again; see setSource.
@@ -633,9 +669,9 @@ func (s *sieve) closeRereader() {
 // fail notes that an input could not be read again as it was, once.
 func (s *sieve) fail(file uint32, err error) {
 	for _, f := range s.failed {
-		if f.file == file {
+		if f.Input == int(file) {
 			return
 		}
 	}
-	s.failed = append(s.failed, InputError{file: file, Err: err})
+	s.failed = append(s.failed, InputError{Input: int(file), Err: err})
 }

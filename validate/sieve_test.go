@@ -28,7 +28,7 @@ func checkWith(t testing.TB, data []byte, format payload.Format, setup func(*val
 	if _, err := e.Check("fuzz", bytes.NewReader(data), format); err != nil {
 		t.Fatal(err)
 	}
-	return e.Result().Findings
+	return result(t, e).Findings
 }
 
 // crowdedIdentities writes n CSV rows drawn from small pools of emails, identities and
