@@ -180,6 +180,7 @@ func runCheck(fl checkFlags, inputs []input, stdin io.Reader, stdout, stderr io.
 	}
 
 	var described []report.Input
+	var checked []int // the index in described of each input given to engine.Check
 	for _, in := range inputs {
 		name := in.path
 		if in.stdin {
@@ -190,6 +191,7 @@ func runCheck(fl checkFlags, inputs []input, stdin io.Reader, stdout, stderr io.
 			described = append(described, report.Input{File: name, Err: in.err.Error()})
 			continue
 		}
+		checked = append(checked, len(described))
 		sum, err := checkInput(engine, in, name, format, stdin)
 		d := report.Input{File: name, Records: sum.Records}
 		if sum.Format != payload.FormatUnknown {
@@ -207,13 +209,12 @@ func runCheck(fl checkFlags, inputs []input, stdin io.Reader, stdout, stderr io.
 
 	res := engine.Result()
 	for _, u := range res.Unread {
-		msg := fmt.Sprintf("%s: %v; findings about its records may be incomplete: check it again", u.Name, u.Err)
+		// The set rules read some records of the input again, to name them, and found other
+		// text there: they left those records out.
+		msg := fmt.Sprintf("%s: %v; findings about its records may be missing: check it again", u.Name, u.Err)
 		fmt.Fprintf(stderr, "idlint: %s\n", msg)
-		for i := range described {
-			if described[i].File == u.Name && described[i].Err == "" {
-				described[i].Err = msg
-				break
-			}
+		if d := &described[checked[u.Input]]; d.Err == "" {
+			d.Err = msg
 		}
 	}
 	r := &report.Report{Findings: res.Findings, Files: res.Files, Records: res.Records,

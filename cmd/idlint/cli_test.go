@@ -117,6 +117,61 @@ func TestUnreadableInput(t *testing.T) {
 	}
 }
 
+// TestInputChangedUnderTheRun: a file that changes after it was read, while the run goes on
+// with the next input, is reported as unreadable when the set rules read it again, and its
+// records that changed are left out rather than quoted. The next input is a named pipe, so
+// that the change comes exactly between the two.
+func TestInputChangedUnderTheRun(t *testing.T) {
+	dir := t.TempDir()
+	first := filepath.Join(dir, "first.csv")
+	data := "email,applicationType,cloudId\njane.doe@acme.com,GITHUB,janedoe\njohn.roe@acme.com,GITHUB,janedoe\n"
+	if err := os.WriteFile(first, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pipe := filepath.Join(dir, "second.csv")
+	if err := syscall.Mkfifo(pipe, 0o600); err != nil {
+		t.Skipf("no named pipe: %v", err)
+	}
+	type result struct {
+		code     int
+		out, err string
+	}
+	done := make(chan result, 1)
+	go func() {
+		code, out, errs := runInProcess(t, "", "check", "--color", "never", first, pipe)
+		done <- result{code, out, errs}
+	}()
+	// Opening the pipe waits for the run to open it: it has read the first file then.
+	w, err := os.OpenFile(pipe, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same size, another first email: the line the duplicate-cloud-id finding names.
+	if err := os.WriteFile(first, []byte(strings.Replace(data, "jane.doe@", "jane.roe@", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(w, "email,applicationType,cloudId\nbo.chen@acme.com,GITLAB,bochen\n")
+	w.Close()
+	var r result
+	select {
+	case r = <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("the run did not end")
+	}
+	if r.code != exitInput {
+		t.Errorf("exit %d, want %d", r.code, exitInput)
+	}
+	if !strings.Contains(r.err, "first.csv: changed while it was checked") {
+		t.Errorf("stderr %q", r.err)
+	}
+	if strings.Contains(r.out, "jane") || strings.Contains(r.out, "duplicate-cloud-id") {
+		t.Errorf("a finding names the record that changed:\n%s", r.out)
+	}
+	if !strings.Contains(r.out, "in 3 records (2 files)") {
+		t.Errorf("stdout:\n%s", r.out)
+	}
+}
+
 // TestOfflineBinary runs the built binary in a network namespace of its own, where no
 // connection can be made, on every example; it must behave exactly as it does with a network.
 // It needs unshare(1) and the right to make namespaces (root, or user namespaces enabled);
