@@ -1,11 +1,18 @@
 package validate
 
+import "hash/maphash"
+
 // accounts indexes who claims each account — an identity in an integration — across all inputs
 // of a run. duplicate-record and duplicate-cloud-id both read it, so the index is built once
-// per record and costs one map entry per distinct account.
+// per record and costs one map entry per distinct account, and one per distinct email of an
+// account that several emails claim. Each record costs a constant time, however many emails
+// claim its account: a placeholder identity ("unknown", a shared bot) given to thousands of
+// developers is a common fault, and must not make a run quadratic.
 type accounts struct {
-	first     map[uint64]claim   // account → its first claim
-	contested map[uint64][]claim // account → every distinct email's first claim, once there are two
+	first     map[uint64]claim    // account → its first claim
+	contested map[uint64]*contest // account → its claims, once a second email claims it
+	// claimed: (account, email) → that email's first claim of a contested account.
+	claimed map[uint64]claim
 }
 
 // A claim is one email's mapping to an account.
@@ -14,10 +21,18 @@ type claim struct {
 	at    Ref
 }
 
+// A contest is what is known of an account that several emails claim.
+type contest struct {
+	named []claim // the first claims by distinct emails, in input order: as many as a message names
+	count int     // the claims by distinct emails
+}
+
 // accountView is what the index knew of the current record's account before the record.
 type accountView struct {
-	// claims are the earlier claims by distinct emails, in input order; nil for a new account.
+	// claims are the first earlier claims by distinct emails, in input order, at most
+	// maxClaimsNamed+1 of them; nil for a new account. count is how many there were in all.
 	claims []claim
+	count  int
 	// same is the earlier claim by this record's own email, if any: the record repeats it.
 	same *claim
 }
@@ -26,23 +41,42 @@ type accountView struct {
 func (a *accounts) observe(p *Pass, m mapping) accountView {
 	key := keyAccount.hash(&m, nil)
 	if a.first == nil {
-		a.first, a.contested = map[uint64]claim{}, map[uint64][]claim{}
+		a.first, a.contested, a.claimed = map[uint64]claim{}, map[uint64]*contest{}, map[uint64]claim{}
 	}
 	prev, seen := a.first[key]
 	if !seen {
 		a.first[key] = claim{email: p.Keep(m.emailKey), at: p.Here()}
 		return accountView{}
 	}
-	claims := a.contested[key]
-	if claims == nil {
-		claims = []claim{prev}
-	}
-	for i := range claims {
-		if p.st.texts.equal(claims[i].email, m.emailKey) {
-			return accountView{claims: claims, same: &claims[i]}
+	texts := &p.st.texts
+	c := a.contested[key]
+	if c == nil {
+		if texts.equal(prev.email, m.emailKey) {
+			return accountView{claims: []claim{prev}, count: 1, same: &prev}
 		}
+		c = &contest{named: []claim{prev}, count: 1}
+		a.contested[key] = c
+		a.claimed[emailClaimKey(key, texts.get(prev.email))] = prev
 	}
-	view := accountView{claims: claims}
-	a.contested[key] = append(claims[:len(claims):len(claims)], claim{email: p.Keep(m.emailKey), at: p.Here()})
+	ek := emailClaimKey(key, m.emailKey)
+	if same, ok := a.claimed[ek]; ok && texts.equal(same.email, m.emailKey) {
+		return accountView{claims: c.named, count: c.count, same: &same}
+	} else if ok {
+		ek = 0 // two emails share a hash: the second is not indexed, as unlikely as that is
+	}
+	view := accountView{claims: c.named[:len(c.named):len(c.named)], count: c.count}
+	mine := claim{email: p.Keep(m.emailKey), at: p.Here()}
+	if len(c.named) <= maxClaimsNamed {
+		c.named = append(c.named, mine)
+	}
+	c.count++
+	if ek != 0 {
+		a.claimed[ek] = mine
+	}
 	return view
+}
+
+// emailClaimKey keys an email's claim of an account.
+func emailClaimKey(account uint64, emailKey string) uint64 {
+	return mix(account, maphash.String(seed, emailKey))
 }

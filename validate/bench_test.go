@@ -2,6 +2,7 @@ package validate_test
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 
 	"github.com/idlint/idlint/payload"
@@ -35,4 +36,29 @@ func BenchmarkCheck(b *testing.B) {
 			b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
 		})
 	}
+}
+
+// BenchmarkPopularAccount checks 50,000 records that all claim one account, as a placeholder
+// identity given to every developer does: each record must cost a constant time, not one that
+// grows with the claims before it (it once took 10 s).
+func BenchmarkPopularAccount(b *testing.B) {
+	const rows = 50000
+	var data bytes.Buffer
+	data.WriteString("email,applicationType,cloudId\n")
+	for i := range rows {
+		fmt.Fprintf(&data, "dev%d@acme.com,GITHUB,unknown\n", i)
+	}
+	for b.Loop() {
+		e, err := validate.New(validate.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := e.Check("popular.csv", bytes.NewReader(data.Bytes()), payload.FormatCSV); err != nil {
+			b.Fatal(err)
+		}
+		if n := len(e.Result().Findings); n != rows-1 {
+			b.Fatalf("%d findings, want %d", n, rows-1)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(rows*b.N), "ns/record")
 }

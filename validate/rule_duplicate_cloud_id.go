@@ -40,10 +40,10 @@ func checkDuplicateCloudID(p *Pass) {
 	m, _ := p.Mapping()
 	var parts []string
 	for i, c := range acct.claims {
-		if i == maxClaimsNamed && len(acct.claims) > maxClaimsNamed+1 {
+		if i == maxClaimsNamed && acct.count > maxClaimsNamed+1 {
 			// Each later claim repeats the list: a bounded one keeps the report linear in
 			// the input when a popular value (a shared bot account) is claimed a thousand times.
-			parts = append(parts, fmt.Sprintf("%d more", len(acct.claims)-maxClaimsNamed))
+			parts = append(parts, fmt.Sprintf("%d more", acct.count-maxClaimsNamed))
 			break
 		}
 		email := p.Text(c.email)
@@ -57,7 +57,7 @@ func checkDuplicateCloudID(p *Pass) {
 	}
 	f, _ := p.Record().Field(name)
 	p.ReportField(f, "%s %q in %s is mapped to %d different emails: %s; the upload's result would depend on row order, so keep only the owner's",
-		name, m.identity, m.system(), len(acct.claims)+1, strings.Join(parts, ", "))
+		name, m.identity, m.system(), acct.count+1, strings.Join(parts, ", "))
 }
 
 // maxClaimsNamed is how many earlier claims a finding names before it counts the rest.
