@@ -84,7 +84,7 @@ func New(opts Options) (*Engine, error) {
 // Result may read some records of r again, to name them in findings, rather than keep copies
 // of every record: when r is a regular *os.File, by opening its name again (r itself may be
 // closed), and when it is a *bytes.Reader or *strings.Reader, through r, whose bytes must not
-// change until Result. Other readers are not read again. An input that does not hold the same
+// change until Result (nor r be Reset). Other readers are not read again. An input that does not hold the same
 // text when it is read again is reported in Result.Unread.
 func (e *Engine) Check(name string, r io.Reader, format payload.Format) (payload.Summary, error) {
 	if e.done != nil {

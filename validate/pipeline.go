@@ -33,6 +33,8 @@ type batch struct {
 
 	findings []Finding     // the worker's result: every finding of the batch, in item order
 	done     chan struct{} // the worker has finished with the batch
+
+	settled chan struct{} // for settle: an empty batch the merger closes this for
 }
 
 // An item is a record, or one of the reader's findings, in the order the reader gave them.
@@ -157,6 +159,19 @@ func (e *Engine) stop() {
 	<-e.pipe.merged
 }
 
+// settle waits until the merger has taken in every record checked so far, for tests that
+// change an input at a given point of the run.
+func (e *Engine) settle() {
+	if e.pipe.work == nil {
+		return
+	}
+	e.flush()
+	b := &batch{done: make(chan struct{}, 1), settled: make(chan struct{})}
+	e.pipe.ordered <- b
+	e.pipe.work <- b
+	<-b.settled
+}
+
 // work is a worker's goroutine.
 func (e *Engine) work(w *worker) {
 	p := &w.st.pass
@@ -184,6 +199,10 @@ func (e *Engine) merge() {
 	defer close(e.pipe.merged)
 	for b := range e.pipe.ordered {
 		<-b.done
+		if b.settled != nil {
+			close(b.settled)
+			continue
+		}
 		e.sieve.expect(b.size, b.format)
 		e.sieve.setSource(b.input, b.src)
 		e.findings = append(e.findings, b.findings...)

@@ -72,8 +72,8 @@ const rereadBlock = 64 << 10
 
 // An InputError is an input that the run could not read again as it was, when the set rules
 // needed the texts of a record of it: it changed or went away while the run checked it. The
-// set rules then left out the records they could not read again, so findings about its
-// records may be missing.
+// set rules then left out the records they could not read again, and the later records, of
+// any input, that share a key with them: findings may be missing, but none is made up.
 type InputError struct {
 	Input int    // the input's index, in the order of the calls to Check
 	Name  string // its display name

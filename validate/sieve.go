@@ -94,6 +94,9 @@ type sieve struct {
 	sources  []source     // how to read each input again, by Ref.File (see reread.go)
 	rr       *rereader    // the input being read again, if any
 	failed   []InputError // the inputs that could not be read again as they were
+	// lostLookAlikes: a log entry's look-alike keys could not be computed, because its input
+	// changed (see hashLookAlikes), so no look-alike group is known whole.
+	lostLookAlikes bool
 	// exactTexts: whether each non-ASCII look-alike text was a suspect the first time it came.
 	exactTexts map[uint64]bool
 	expected   int64 // the records expected in the run's files so far (see expect)
@@ -400,7 +403,10 @@ func (s *sieve) hashLookAlikes() {
 		}
 		m, ok := s.shadow(e, Ref{File: s.files[file].file, Line: e.line}, &r)
 		if !ok {
-			continue // left unhashed, so never relevant; the input is in Result.Unread
+			// Its look-alike keys stay unknown, so no look-alike group can be trusted to be
+			// whole: the replay leaves the look-alike rule out. The input is in Result.Unread.
+			s.lostLookAlikes = true
+			continue
 		}
 		keys := s.keysOf(&m, &s.scratch, true)
 		for j, kind := range s.kinds {
@@ -534,6 +540,19 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 		}
 	}
 
+	// When a shadow cannot be read again (its input changed: Result.Unread), replaying the
+	// records after it that share one of its keys would compare them with the wrong earlier
+	// record, and make findings up. So its keys are lost: a rule is not run on a record with a
+	// lost key of the rule, which loses that record's keys of the rule in turn. Every finding
+	// then is one the whole run would give; some are missing.
+	lost := map[uint32]bool{}
+	loseKeys := func(e *logEntry, keys uint8) {
+		for k, h := range e.hashes[:len(s.kinds)] {
+			if keys&(1<<k) != 0 {
+				lost[h] = true
+			}
+		}
+	}
 	st := &stage{enabled: enabled, files: files}
 	p := &st.pass
 	p.st = st
@@ -564,16 +583,25 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 		} else {
 			var ok bool
 			if p.m, ok = s.shadow(e, at, &shadow); !ok {
-				// Its input changed: replaying other texts would make findings up. The run
-				// reports the input as unreadable instead (Result.Unread).
+				loseKeys(e, keys)
 				continue
 			}
 			p.rec = &shadow
 		}
+		var lostKeys uint8
+		for k, h := range e.hashes[:len(s.kinds)] {
+			if keys&(1<<k) != 0 && (len(lost) > 0 && lost[h] || s.lostLookAlikes && s.kinds[k].isLookAlike()) {
+				lostKeys |= 1 << k
+			}
+		}
 		st.fileIdx, st.file = int(at.File), files[at.File]
 		p.mapped, p.account, p.accountDone = true, accountView{}, false
 		for i, c := range s.checks {
-			if keys&s.checkKeys[i] != 0 {
+			switch mine := keys & s.checkKeys[i]; {
+			case mine == 0:
+			case lostKeys&mine != 0:
+				loseKeys(e, mine)
+			default:
 				p.rule = c.rule
 				c.fn(p)
 			}
