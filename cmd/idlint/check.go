@@ -191,8 +191,10 @@ func runCheck(fl checkFlags, inputs []input, stdin io.Reader, stdout, stderr io.
 			described = append(described, report.Input{File: name, Err: in.err.Error()})
 			continue
 		}
-		checked = append(checked, len(described))
-		sum, err := checkInput(engine, in, name, format, stdin)
+		sum, called, err := checkInput(engine, in, name, format, stdin)
+		if called {
+			checked = append(checked, len(described))
+		}
 		d := report.Input{File: name, Records: sum.Records}
 		if sum.Format != payload.FormatUnknown {
 			d.Format = sum.Format.String()
@@ -210,8 +212,9 @@ func runCheck(fl checkFlags, inputs []input, stdin io.Reader, stdout, stderr io.
 	res := engine.Result()
 	for _, u := range res.Unread {
 		// The set rules read some records of the input again, to name them, and found other
-		// text there: they left those records out.
-		msg := fmt.Sprintf("%s: %v; findings about its records may be missing: check it again", u.Name, u.Err)
+		// text there: they left those records out, and the records of any input that repeat
+		// their keys.
+		msg := fmt.Sprintf("%s: %v; duplicate and conflict findings that involve its records may be missing: check it again", u.Name, u.Err)
 		fmt.Fprintf(stderr, "idlint: %s\n", msg)
 		if d := &described[checked[u.Input]]; d.Err == "" {
 			d.Err = msg
@@ -231,8 +234,9 @@ func runCheck(fl checkFlags, inputs []input, stdin io.Reader, stdout, stderr io.
 	return nil
 }
 
-// checkInput opens one input and runs the engine over it, under its display name.
-func checkInput(engine *validate.Engine, in input, name string, format payload.Format, stdin io.Reader) (payload.Summary, error) {
+// checkInput opens one input and runs the engine over it, under its display name. called is
+// false when it could not be opened: the engine did not see it.
+func checkInput(engine *validate.Engine, in input, name string, format payload.Format, stdin io.Reader) (_ payload.Summary, called bool, _ error) {
 	var r io.ReadCloser
 	switch {
 	case in.stdin:
@@ -240,12 +244,12 @@ func checkInput(engine *validate.Engine, in input, name string, format payload.F
 	case in.open != nil:
 		var err error
 		if r, err = in.open(); err != nil {
-			return payload.Summary{}, cannotRead(name, err)
+			return payload.Summary{}, false, cannotRead(name, err)
 		}
 	default:
 		f, err := os.Open(in.path)
 		if err != nil {
-			return payload.Summary{}, cannotRead(in.path, err)
+			return payload.Summary{}, false, cannotRead(in.path, err)
 		}
 		r = f
 	}
@@ -254,9 +258,9 @@ func checkInput(engine *validate.Engine, in input, name string, format payload.F
 		err = cerr
 	}
 	if err != nil {
-		return sum, fmt.Errorf("%s: %w", name, err)
+		return sum, true, fmt.Errorf("%s: %w", name, err)
 	}
-	return sum, nil
+	return sum, true, nil
 }
 
 // writeReport writes a report to stdout, or to the file path (see writeAtomic); a file that

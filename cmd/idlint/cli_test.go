@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // runInProcess runs idlint's main logic without a subprocess, for cases the txtar cases
@@ -118,9 +122,11 @@ func TestUnreadableInput(t *testing.T) {
 }
 
 // TestInputChangedUnderTheRun: a file that changes after it was read, while the run goes on
-// with the next input, is reported as unreadable when the set rules read it again, and its
-// records that changed are left out rather than quoted. The next input is a named pipe, so
-// that the change comes exactly between the two.
+// with the next input, is reported as unreadable when the set rules read it again, on its own
+// entry of the report, and its records that changed are left out rather than quoted. The
+// next input is a named pipe, so that the change comes exactly between the two. Before them,
+// an input that cannot be opened and standard input under the same name as the file must
+// not take the error.
 func TestInputChangedUnderTheRun(t *testing.T) {
 	dir := t.TempDir()
 	first := filepath.Join(dir, "first.csv")
@@ -132,13 +138,21 @@ func TestInputChangedUnderTheRun(t *testing.T) {
 	if err := syscall.Mkfifo(pipe, 0o600); err != nil {
 		t.Skipf("no named pipe: %v", err)
 	}
+	// A socket is there (stat works) but cannot be opened.
+	sock := filepath.Join(dir, "sock.csv")
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Skipf("no unix socket: %v", err)
+	}
+	defer l.Close()
 	type result struct {
 		code     int
 		out, err string
 	}
 	done := make(chan result, 1)
 	go func() {
-		code, out, errs := runInProcess(t, "", "check", "--color", "never", first, pipe)
+		code, out, errs := runInProcess(t, "email,applicationType,cloudId\n", "check", "--format", "json",
+			"--stdin-filename", first, sock, "-", first, pipe)
 		done <- result{code, out, errs}
 	}()
 	// Opening the pipe waits for the run to open it: it has read the first file then.
@@ -164,11 +178,34 @@ func TestInputChangedUnderTheRun(t *testing.T) {
 	if !strings.Contains(r.err, "first.csv: changed while it was checked") {
 		t.Errorf("stderr %q", r.err)
 	}
-	if strings.Contains(r.out, "jane") || strings.Contains(r.out, "duplicate-cloud-id") {
-		t.Errorf("a finding names the record that changed:\n%s", r.out)
+	var rep struct {
+		Inputs []struct {
+			File, Error string
+		}
+		Findings []struct{ Rule, Message string }
 	}
-	if !strings.Contains(r.out, "in 3 records (2 files)") {
-		t.Errorf("stdout:\n%s", r.out)
+	if err := json.Unmarshal([]byte(r.out), &rep); err != nil {
+		t.Fatalf("%v:\n%s", err, r.out)
+	}
+	// Each input's error, as far as it matters here.
+	var errs []string
+	for _, in := range rep.Inputs {
+		e := filepath.Base(in.File) + ":"
+		for _, what := range []string{"cannot read", "changed while it was checked"} {
+			if strings.Contains(in.Error, what) {
+				e += " " + what
+			}
+		}
+		errs = append(errs, e)
+	}
+	want := []string{"sock.csv: cannot read", "first.csv:", "first.csv: changed while it was checked", "second.csv:"}
+	if d := cmp.Diff(want, errs); d != "" {
+		t.Errorf("the inputs' errors (-want +got):\n%s", d)
+	}
+	for _, f := range rep.Findings {
+		if strings.Contains(f.Message, "jane") || f.Rule == "duplicate-cloud-id" {
+			t.Errorf("a finding names the record that changed: %+v", f)
+		}
 	}
 }
 
