@@ -11,7 +11,8 @@ import "hash/maphash"
 type accounts struct {
 	first     map[uint64]claim    // account → its first claim
 	contested map[uint64]*contest // account → its claims, once a second email claims it
-	// claimed: (account, email) → that email's first claim of a contested account.
+	// claimed: (account, email) → that email's first claim of a contested account, for the
+	// claims past those the contest names.
 	claimed map[uint64]claim
 }
 
@@ -56,23 +57,33 @@ func (a *accounts) observe(p *Pass, m mapping) accountView {
 		}
 		c = &contest{named: []claim{prev}, count: 1}
 		a.contested[key] = c
-		a.claimed[emailClaimKey(key, texts.get(prev.email))] = prev
 	}
-	ek := emailClaimKey(key, m.emailKey)
-	if same, ok := a.claimed[ek]; ok && texts.equal(same.email, m.emailKey) {
-		return accountView{claims: c.named, count: c.count, same: &same}
-	} else if ok {
-		ek = 0 // two emails share a hash: the second is not indexed, as unlikely as that is
+	for i := range c.named {
+		if texts.equal(c.named[i].email, m.emailKey) {
+			return accountView{claims: c.named, count: c.count, same: &c.named[i]}
+		}
+	}
+	// The claims past the named ones are in claimed, by email.
+	var ek uint64
+	if c.count > len(c.named) {
+		ek = emailClaimKey(key, m.emailKey)
+		if same, ok := a.claimed[ek]; ok && texts.equal(same.email, m.emailKey) {
+			return accountView{claims: c.named, count: c.count, same: &same}
+		}
 	}
 	view := accountView{claims: c.named[:len(c.named):len(c.named)], count: c.count}
 	mine := claim{email: p.Keep(m.emailKey), at: p.Here()}
 	if len(c.named) <= maxClaimsNamed {
 		c.named = append(c.named, mine)
+	} else {
+		if ek == 0 {
+			ek = emailClaimKey(key, m.emailKey)
+		}
+		if _, taken := a.claimed[ek]; !taken { // else two emails share a hash: as unlikely as that is, the second is not indexed
+			a.claimed[ek] = mine
+		}
 	}
 	c.count++
-	if ek != 0 {
-		a.claimed[ek] = mine
-	}
 	return view
 }
 
