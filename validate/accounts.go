@@ -26,6 +26,9 @@ type claim struct {
 type contest struct {
 	named []claim // the first claims by distinct emails, in input order: as many as a message names
 	count int     // the claims by distinct emails
+	// overflow holds the claims past the named ones whose key in accounts.claimed another
+	// email has taken: two emails whose hashes collide, almost never.
+	overflow []claim
 }
 
 // accountView is what the index knew of the current record's account before the record.
@@ -63,31 +66,37 @@ func (a *accounts) observe(p *Pass, m mapping) accountView {
 			return accountView{claims: c.named, count: c.count, same: &c.named[i]}
 		}
 	}
-	// The claims past the named ones are in claimed, by email.
-	var ek uint64
-	if c.count > len(c.named) {
-		ek = emailClaimKey(key, m.emailKey)
-		if same, ok := a.claimed[ek]; ok && texts.equal(same.email, m.emailKey) {
-			return accountView{claims: c.named, count: c.count, same: &same}
+	view := accountView{claims: c.named[:len(c.named):len(c.named)], count: c.count}
+	if len(c.named) <= maxClaimsNamed { // then every claim is named: this one is new
+		c.named = append(c.named, claim{email: p.Keep(m.emailKey), at: p.Here()})
+		c.count++
+		return view
+	}
+	// The claims past the named ones are in claimed, by email, or in the overflow.
+	ek := emailClaimKey(key, m.emailKey)
+	same, taken := a.claimed[ek]
+	if taken && texts.equal(same.email, m.emailKey) {
+		view.same = &same
+		return view
+	}
+	for i := range c.overflow {
+		if texts.equal(c.overflow[i].email, m.emailKey) {
+			view.same = &c.overflow[i]
+			return view
 		}
 	}
-	view := accountView{claims: c.named[:len(c.named):len(c.named)], count: c.count}
 	mine := claim{email: p.Keep(m.emailKey), at: p.Here()}
-	if len(c.named) <= maxClaimsNamed {
-		c.named = append(c.named, mine)
+	if taken {
+		c.overflow = append(c.overflow, mine)
 	} else {
-		if ek == 0 {
-			ek = emailClaimKey(key, m.emailKey)
-		}
-		if _, taken := a.claimed[ek]; !taken { // else two emails share a hash: as unlikely as that is, the second is not indexed
-			a.claimed[ek] = mine
-		}
+		a.claimed[ek] = mine
 	}
 	c.count++
 	return view
 }
 
-// emailClaimKey keys an email's claim of an account.
-func emailClaimKey(account uint64, emailKey string) uint64 {
+// emailClaimKey keys an email's claim of an account; a variable, so that a test can make
+// every email collide.
+var emailClaimKey = func(account uint64, emailKey string) uint64 {
 	return mix(account, maphash.String(seed, emailKey))
 }

@@ -156,3 +156,36 @@ func TestRereader(t *testing.T) {
 		t.Fatalf("after a failure: %v, want it again", err)
 	}
 }
+
+// TestClaimKeysCollide: when the emails that claim one account share their key in the
+// accounts index (a 64-bit hash, so almost never), the findings stay the same.
+func TestClaimKeysCollide(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("email,applicationType,cloudId\n")
+	for i := range 400 {
+		fmt.Fprintf(&b, "dev%d@x.com,GITHUB,shared-bot\n", (i*7)%23) // 23 emails, each repeated
+	}
+	run := func() []Finding {
+		e, err := New(Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Check("t.csv", strings.NewReader(b.String()), payload.FormatCSV); err != nil {
+			t.Fatal(err)
+		}
+		return e.Result().Findings
+	}
+	want := run()
+	defer func(f func(uint64, string) uint64) { emailClaimKey = f }(emailClaimKey)
+	emailClaimKey = func(uint64, string) uint64 { return 42 }
+	if d := cmp.Diff(want, run()); d != "" {
+		t.Fatalf("(-distinct keys +one key for all):\n%s", d)
+	}
+	rules := map[string]int{}
+	for _, f := range want {
+		rules[f.Rule]++
+	}
+	if rules["duplicate-record"] < 300 || rules["duplicate-cloud-id"] != 22 {
+		t.Fatalf("findings per rule %v: the test no longer repeats claims past the named ones", rules)
+	}
+}

@@ -192,6 +192,18 @@ func unpackTextRef(w [2]uint64) textRef {
 	}
 }
 
+// sameKeys reports whether the keys of a shadow's texts, read again, are those its entry
+// logged: a second check, after textRef.sum, that the input has not changed under the run. The
+// look-alike keys of an unhashed entry are not known, and not compared.
+func (s *sieve) sameKeys(e *logEntry, keys *recordKeys) bool {
+	for i, kind := range s.kinds {
+		if (!kind.isLookAlike() || !e.unhashed()) && keys.hashes[i] != e.hashes[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // textSum hashes a mapping's email and identity as written, for textRef.sum.
 func textSum(m *mapping) uint32 {
 	h := mix(maphash.String(seed, m.email), maphash.String(seed, m.identity))
@@ -401,14 +413,19 @@ func (s *sieve) hashLookAlikes() {
 		if !e.unhashed() {
 			continue
 		}
-		m, ok := s.shadow(e, Ref{File: s.files[file].file, Line: e.line}, &r)
+		at := Ref{File: s.files[file].file, Line: e.line}
+		m, ok := s.shadow(e, at, &r)
+		keys := s.keysOf(&m, &s.scratch, true)
+		if ok && !s.sameKeys(e, &keys) {
+			s.fail(at.File, errChanged)
+			ok = false
+		}
 		if !ok {
 			// Its look-alike keys stay unknown, so no look-alike group can be trusted to be
 			// whole: the replay leaves the look-alike rule out. The input is in Result.Unread.
 			s.lostLookAlikes = true
 			continue
 		}
-		keys := s.keysOf(&m, &s.scratch, true)
 		for j, kind := range s.kinds {
 			if kind.isLookAlike() {
 				e.hashes[j] = keys.hashes[j]
@@ -582,7 +599,13 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 			p.rec, p.m = &sp.rec, sp.m
 		} else {
 			var ok bool
-			if p.m, ok = s.shadow(e, at, &shadow); !ok {
+			if p.m, ok = s.shadow(e, at, &shadow); ok && e.inInput() {
+				mk := s.keysOf(&p.m, &s.scratch, !e.unhashed())
+				if ok = s.sameKeys(e, &mk); !ok {
+					s.fail(at.File, errChanged)
+				}
+			}
+			if !ok {
 				loseKeys(e, keys)
 				continue
 			}
