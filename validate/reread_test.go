@@ -18,26 +18,39 @@ import (
 	"github.com/idlint/idlint/validate"
 )
 
-// checkFile checks the file at path as idlint's CLI does: opened, checked, closed, and only
-// then the result, for which the sieve opens it again. before runs before Result.
-func checkFile(t *testing.T, path string, before func()) validate.Result {
+// checkFiles checks the files at paths as idlint's CLI does: each opened, checked and closed,
+// and only then the result, for which the sieve opens them again. between runs after the
+// first file is read, and before before Result, each once the set stage has taken in every
+// record read.
+func checkFiles(t *testing.T, paths []string, between, before func()) validate.Result {
 	t.Helper()
 	e, err := validate.New(validate.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
+	for i, path := range paths {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Check(filepath.Base(path), f, payload.FormatUnknown); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		if i == 0 && between != nil {
+			validate.Settle(e)
+			between()
+		}
 	}
-	if _, err := e.Check(filepath.Base(path), f, payload.FormatUnknown); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
 	if before != nil {
+		validate.Settle(e)
 		before()
 	}
 	return e.Result()
+}
+
+func checkFile(t *testing.T, path string, before func()) validate.Result {
+	return checkFiles(t, []string{path}, nil, before)
 }
 
 // TestSieveReadsFilesAgain: the sieve quotes the records it did not keep by reading the file
@@ -210,33 +223,9 @@ func TestChangedInputInventsNothing(t *testing.T) {
 		}
 	}
 	write(pb, b)
-	// run checks a and b; between runs after a is read, and before when b has been taken in
-	// by the set stage, before Result.
 	run := func(between, before func()) validate.Result {
 		write(pa, a)
-		e, err := validate.New(validate.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, path := range []string{pa, pb} {
-			f, err := os.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := e.Check(filepath.Base(path), f, payload.FormatCSV); err != nil {
-				t.Fatal(err)
-			}
-			f.Close()
-			if i == 0 && between != nil {
-				validate.Settle(e)
-				between()
-			}
-		}
-		if before != nil {
-			validate.Settle(e)
-			before()
-		}
-		return e.Result()
+		return checkFiles(t, []string{pa, pb}, between, before)
 	}
 	original := run(nil, nil)
 	if len(original.Unread) > 0 {
