@@ -321,9 +321,9 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 	}
 	if !e.inInput() {
 		text := s.texts.addPair(m.email, m.identity)
-		kept = kept && text.pos != notKept
 		emailLen := min(len(m.email), int(text.n))
-		e.texts, _ = textRef{at: int64(text.pos), emailLen: emailLen, identityLen: int(text.n) - emailLen}.pack()
+		w, ok := textRef{at: int64(text.pos), emailLen: emailLen, identityLen: int(text.n) - emailLen}.pack()
+		e.texts, kept = w, kept && ok && text.pos != notKept
 	}
 	if keys.unhashed && (s.nonASCII.keys > 0 || keys.nonASCII != 0 || !kept || s.everySuspect) {
 		keys = s.keysOf(&m, &s.scratch, true) // a worker did not know yet that they are needed
@@ -413,19 +413,14 @@ func (s *sieve) hashLookAlikes() {
 		if !e.unhashed() {
 			continue
 		}
-		at := Ref{File: s.files[file].file, Line: e.line}
-		m, ok := s.shadow(e, at, &r)
-		keys := s.keysOf(&m, &s.scratch, true)
-		if ok && !s.sameKeys(e, &keys) {
-			s.fail(at.File, errChanged)
-			ok = false
-		}
+		m, ok := s.shadow(e, Ref{File: s.files[file].file, Line: e.line}, &r)
 		if !ok {
 			// Its look-alike keys stay unknown, so no look-alike group can be trusted to be
 			// whole: the replay leaves the look-alike rule out. The input is in Result.Unread.
 			s.lostLookAlikes = true
 			continue
 		}
+		keys := s.keysOf(&m, &s.scratch, true)
 		for j, kind := range s.kinds {
 			if kind.isLookAlike() {
 				e.hashes[j] = keys.hashes[j]
@@ -599,13 +594,7 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 			p.rec, p.m = &sp.rec, sp.m
 		} else {
 			var ok bool
-			if p.m, ok = s.shadow(e, at, &shadow); ok && e.inInput() {
-				mk := s.keysOf(&p.m, &s.scratch, !e.unhashed())
-				if ok = s.sameKeys(e, &mk); !ok {
-					s.fail(at.File, errChanged)
-				}
-			}
-			if !ok {
+			if p.m, ok = s.shadow(e, at, &shadow); !ok {
 				loseKeys(e, keys)
 				continue
 			}
@@ -638,12 +627,20 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 // shadow rebuilds a logged record and its mapping into r: the three fields of its mapping, at
 // its line. Its Index is -1 and it has no Text; a shadow reports nothing (see sieve), but if a
 // rule ever did, the finding would still be well formed. ok is false when its input could not
-// be read again as it was: the record cannot be replayed (see Result.Unread).
+// be read again as it was: the record cannot be replayed (see Result.Unread). What is read
+// again must have the sum of the texts read (see textsOf) and the keys logged.
 func (s *sieve) shadow(e *logEntry, at Ref, r *payload.Record) (m mapping, ok bool) {
 	in := s.names[e.integrationIndex()]
 	email, identity, ok := s.textsOf(e, at.File)
 	if !ok {
 		return m, false
+	}
+	m = newMapping(email, in.name, in.legacy, identity)
+	if e.inInput() {
+		if keys := s.keysOf(&m, &s.scratch, !e.unhashed()); !s.sameKeys(e, &keys) {
+			s.fail(at.File, errChanged)
+			return m, false
+		}
 	}
 	pos := payload.Pos{Line: int(at.Line), Col: 1}
 	idName, inName, inKind := payload.FieldIdentity, payload.FieldIntegrationID, payload.KindNumber
@@ -655,7 +652,7 @@ func (s *sieve) shadow(e *logEntry, at Ref, r *payload.Record) (m mapping, ok bo
 		payload.Field{Name: inName, Value: in.name, Kind: inKind, Pos: pos, KeyPos: pos},
 		payload.Field{Name: idName, Value: identity, Kind: payload.KindString, Pos: pos, KeyPos: pos})
 	r.Index, r.Pos, r.End, r.Kind = -1, pos, pos, payload.KindObject
-	return newMapping(email, in.name, in.legacy, identity), true
+	return m, true
 }
 
 // textsOf returns a logged record's email and identity: from the text store, or read again
