@@ -18,6 +18,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -472,6 +474,9 @@ func checkDomain(addr string, start int) (domainInfo, *Problem) {
 
 	ascii := dom
 	if d.nonASCII || d.aLabel {
+		if ok, found := goodIDN.Load(dom); found {
+			return ok.(domainInfo), nil
+		}
 		var p *Problem
 		if ascii, p = toASCII(addr, start); p != nil {
 			return d, p
@@ -502,8 +507,23 @@ func checkDomain(addr string, start int) (domainInfo, *Problem) {
 	if p := checkTLD(addr, rawTLDStart, tld); p != nil {
 		return d, p
 	}
+	if (d.nonASCII || d.aLabel) && goodIDNs.Add(1) <= maxGoodIDNs {
+		goodIDN.Store(dom, d)
+	}
 	return d, nil
 }
+
+// goodIDN holds internationalized domains that passed checkDomain, with what it found: IDNA
+// conversion is by far the costliest part of a check, and a file has few domains, each on
+// many addresses. Only a pass is kept, since a problem's position depends on the whole
+// address; and only the first maxGoodIDNs domains, so that a file of unique domains cannot
+// grow it without bound. Whether a domain passes depends on the domain alone.
+var (
+	goodIDN  sync.Map // domain as written → domainInfo
+	goodIDNs atomic.Int64
+)
+
+const maxGoodIDNs = 4096
 
 // checkTLD checks the top-level domain, whose ASCII form is tld and which is written at
 // byte rawStart of addr. Every real top-level domain is letters only, or an IDNA label whose

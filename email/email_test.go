@@ -1,7 +1,9 @@
 package email
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 
@@ -242,5 +244,35 @@ func BenchmarkCheckValidASCII(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Check("first.last+sei@mail.acme-corp.com")
+	}
+}
+
+// TestGoodIDNCache: a domain that passed is remembered (goodIDN), and the answers stay those of
+// a first check, for passes and problems alike, from several goroutines at once.
+func TestGoodIDNCache(t *testing.T) {
+	addrs := []string{"иван@пример.рф", "a@пример.рф", "b@xn--e1afmkfd.xn--p1ai", "c@пример-.рф",
+		"d@пример.р", "e@bücher.de", "f@bücher.d3"}
+	want := map[string]string{}
+	for _, a := range addrs {
+		want[a] = fmt.Sprint(Check(a))
+	}
+	if want["c@пример-.рф"] == "<nil>" || want["a@пример.рф"] != "<nil>" {
+		t.Fatalf("first answers %v: the cases no longer pass and fail as meant", want)
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 50 {
+				for _, a := range addrs {
+					if got := fmt.Sprint(Check(a)); got != want[a] {
+						t.Errorf("Check(%q) = %s, first %s", a, got, want[a])
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if _, ok := goodIDN.Load("пример.рф"); !ok {
+		t.Error("пример.рф passed but is not remembered")
 	}
 }
