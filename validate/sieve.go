@@ -273,14 +273,13 @@ type recordKeys struct {
 	unhashed bool
 	// exact hashes the non-ASCII look-alike texts themselves (see add).
 	exact [numKeyKinds - 1]uint64
-	sum   uint32 // the textSum of the email and identity
 }
 
 // keysOf computes a record's keys, but the look-alike keys of ASCII texts only if lookAlikes.
 // It changes nothing, so the record stage's workers call it in parallel; scratch is the
 // caller's.
 func (s *sieve) keysOf(m *mapping, scratch *[]byte, lookAlikes bool) recordKeys {
-	k := recordKeys{sum: textSum(m)}
+	var k recordKeys
 	for i, kind := range s.kinds {
 		lookAlike := kind.isLookAlike()
 		nonASCII := lookAlike && !isASCII(kind.text(m))
@@ -314,7 +313,7 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 	e := logEntry{line: at.Line, integration: in}
 	if s.source(at.File).rereadable() && m.emailAt >= 0 && m.identityAt >= 0 {
 		ref := textRef{at: m.emailAt, emailLen: len(m.email), identityLen: len(m.identity),
-			delta: m.identityAt - m.emailAt, sum: keys.sum}
+			delta: m.identityAt - m.emailAt, sum: textSum(&m)}
 		if w, ok := ref.pack(); ok {
 			e.texts, e.integration = w, e.integration|inInputBit
 		}
