@@ -10,7 +10,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -260,11 +259,4 @@ func New(name string, opts Options) (Reporter, error) {
 		return nil, fmt.Errorf("unknown format %q; expected one of %s", name, strings.Join(Names(), ", "))
 	}
 	return mk(opts), nil
-}
-
-// Sorted returns findings in report order; reporters may rely on it.
-func Sorted(fs []validate.Finding) []validate.Finding {
-	fs = slices.Clone(fs)
-	slices.SortStableFunc(fs, validate.Compare)
-	return fs
 }
