@@ -101,7 +101,9 @@ type sieve struct {
 	exactTexts map[uint64]bool
 	expected   int64 // the records expected in the run's files so far (see expect)
 
-	sawNonASCII atomic.Bool // a non-ASCII look-alike text was logged: see recordKeys.unhashed
+	// sawNonASCII: the look-alike kinds, a bit by position, of which a non-ASCII text was
+	// logged; see recordKeys.unhashed.
+	sawNonASCII atomic.Uint32
 
 	// copyTexts makes the sieve copy the texts of every input, for tests of that path.
 	copyTexts bool
@@ -136,16 +138,18 @@ type logEntry struct {
 }
 
 // logEntry.integration holds recordKeys.nonASCII, recordKeys.unhashed and inInputBit in its top
-// bits: 2²⁶ integrations are more than a run can have.
+// bits: 2²³ integrations are more than a run can have.
 const (
 	nonASCIIShift = 32 - (numKeyKinds - 1)
-	unhashedBit   = 1 << (nonASCIIShift - 1)
-	inInputBit    = 1 << (nonASCIIShift - 2)
+	unhashedShift = nonASCIIShift - (numKeyKinds - 1)
+	inInputBit    = 1 << (unhashedShift - 1)
+	kindsMask     = 1<<(numKeyKinds-1) - 1
 )
 
 func (e *logEntry) nonASCII() uint8 { return uint8(e.integration >> nonASCIIShift) }
 
-func (e *logEntry) unhashed() bool { return e.integration&unhashedBit != 0 }
+// unhashed is recordKeys.unhashed: a bit by position in sieve.kinds.
+func (e *logEntry) unhashed() uint8 { return uint8(e.integration>>unhashedShift) & kindsMask }
 
 func (e *logEntry) inInput() bool { return e.integration&inInputBit != 0 }
 
@@ -194,10 +198,10 @@ func unpackTextRef(w [2]uint64) textRef {
 
 // sameKeys reports whether the keys of a shadow's texts, read again, are those its entry
 // logged: a second check, after textRef.sum, that the input has not changed under the run. The
-// look-alike keys of an unhashed entry are not known, and not compared.
+// look-alike keys an entry left unhashed are not known, and not compared.
 func (s *sieve) sameKeys(e *logEntry, keys *recordKeys) bool {
-	for i, kind := range s.kinds {
-		if (!kind.isLookAlike() || !e.unhashed()) && keys.hashes[i] != e.hashes[i] {
+	for i := range s.kinds {
+		if e.unhashed()&(1<<i) == 0 && keys.hashes[i] != e.hashes[i] {
 			return false
 		}
 	}
@@ -266,25 +270,27 @@ func salted(h uint64, k keyKind) uint32 {
 type recordKeys struct {
 	hashes   [numKeyKinds - 1]uint32
 	nonASCII uint8 // a bit by position: the look-alike key's text is not ASCII (see lookAlikeSuspect)
-	// unhashed: the look-alike keys of ASCII texts are not computed (they are 0). Until the
-	// run has a non-ASCII look-alike text, nothing needs them — and most runs never have one —
-	// so the workers skip the skeletons, which cost as much as all the other keys together.
-	// The sieve computes them when it needs them after all (see add and hashLookAlikes).
-	unhashed bool
+	// unhashed, a bit by position: the look-alike key of an ASCII text is not computed (it is
+	// 0). Until the run has a non-ASCII text of a look-alike kind (an email, an identity),
+	// nothing needs that kind's keys — most runs never have one, and almost none has a
+	// non-ASCII identity — so the workers skip the skeletons, which cost as much as all the
+	// other keys together. The sieve computes them when it needs them after all (see add and
+	// hashLookAlikes).
+	unhashed uint8
 	// exact hashes the non-ASCII look-alike texts themselves (see add).
 	exact [numKeyKinds - 1]uint64
 }
 
-// keysOf computes a record's keys, but the look-alike keys of ASCII texts only if lookAlikes.
-// It changes nothing, so the record stage's workers call it in parallel; scratch is the
-// caller's.
-func (s *sieve) keysOf(m *mapping, scratch *[]byte, lookAlikes bool) recordKeys {
+// keysOf computes a record's keys, but the look-alike keys of ASCII texts only for the kinds
+// in lookAlikes, a bit by position. It changes nothing, so the record stage's workers call it
+// in parallel; scratch is the caller's.
+func (s *sieve) keysOf(m *mapping, scratch *[]byte, lookAlikes uint8) recordKeys {
 	var k recordKeys
 	for i, kind := range s.kinds {
 		lookAlike := kind.isLookAlike()
 		nonASCII := lookAlike && !isASCII(kind.text(m))
-		if lookAlike && !nonASCII && !lookAlikes {
-			k.unhashed = true
+		if lookAlike && !nonASCII && lookAlikes&(1<<i) == 0 {
+			k.unhashed |= 1 << i
 			continue
 		}
 		h := kind.hash(m, scratch)
@@ -297,9 +303,12 @@ func (s *sieve) keysOf(m *mapping, scratch *[]byte, lookAlikes bool) recordKeys 
 	return k
 }
 
-// needsLookAlikes tells the workers whether to compute the look-alike keys of ASCII texts:
-// once a non-ASCII one has been logged. They may read it late; add makes up for it.
-func (s *sieve) needsLookAlikes() bool { return s.sawNonASCII.Load() }
+// needsLookAlikes tells the workers the kinds whose look-alike keys of ASCII texts to compute:
+// those of which a non-ASCII text has been logged. They may read it late; add makes up for it.
+func (s *sieve) needsLookAlikes() uint8 { return uint8(s.sawNonASCII.Load()) }
+
+// allKinds has a bit for every position in sieve.kinds.
+const allKinds = kindsMask
 
 // add logs a mapped record, with its keys from keysOf, and keeps a copy of it if it is a
 // suspect. Records must be added in input order.
@@ -324,26 +333,27 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 		w, ok := textRef{at: int64(text.pos), emailLen: emailLen, identityLen: int(text.n) - emailLen}.pack()
 		e.texts, kept = w, kept && ok && text.pos != notKept
 	}
-	if keys.unhashed && (s.nonASCII.keys > 0 || keys.nonASCII != 0 || !kept || s.everySuspect) {
-		keys = s.keysOf(&m, &s.scratch, true) // a worker did not know yet that they are needed
+	need := s.needsLookAlikes() | keys.nonASCII
+	if !kept || s.everySuspect {
+		need = allKinds // a suspect in every key, which must then be known
 	}
-	if keys.nonASCII != 0 && !s.sawNonASCII.Load() {
-		s.hashLookAlikes() // and sets sawNonASCII
+	if keys.unhashed&need != 0 {
+		keys = s.keysOf(&m, &s.scratch, need) // a worker did not know yet that they are needed
+	}
+	if first := keys.nonASCII &^ s.needsLookAlikes(); first != 0 {
+		s.hashLookAlikes(first) // and adds them to sawNonASCII
 	}
 	var seen uint8
 	for i, kind := range s.kinds {
 		h, bit := keys.hashes[i], uint8(1)<<i
 		lookAlike := kind.isLookAlike()
-		if lookAlike && !keys.unhashed && s.lookAlikeSuspect(h, keys.nonASCII&bit != 0, keys.exact[i]) ||
+		if lookAlike && keys.unhashed&bit == 0 && s.lookAlikeSuspect(h, keys.nonASCII&bit != 0, keys.exact[i]) ||
 			!lookAlike && s.filter.testAndAdd(h) || s.everySuspect || !kept {
 			seen |= bit
 		}
 	}
 	e.hashes = keys.hashes
-	e.integration |= uint32(keys.nonASCII) << nonASCIIShift
-	if keys.unhashed {
-		e.integration |= unhashedBit
-	}
+	e.integration |= uint32(keys.nonASCII)<<nonASCIIShift | uint32(keys.unhashed)<<unhashedShift
 	if n := len(s.files); n == 0 || s.files[n-1].file != at.File {
 		s.files = append(s.files, fileStart{seq: s.log.n, file: at.File})
 	}
@@ -398,10 +408,11 @@ func (s *sieve) lookAlikeSuspect(h uint32, nonASCII bool, exact uint64) bool {
 	return seen
 }
 
-// hashLookAlikes computes the look-alike keys the log lacks and adds them to the filter, once,
-// when the first non-ASCII look-alike text comes: from then on a non-ASCII text is a suspect
-// only if its skeleton was seen, by any text, before.
-func (s *sieve) hashLookAlikes() {
+// hashLookAlikes computes the look-alike keys of the given kinds (a bit by position) that the
+// log lacks and adds them to the filter, once for each kind, when the first non-ASCII text of
+// the kind comes: from then on a non-ASCII text is a suspect only if its skeleton was seen, by
+// any text, before.
+func (s *sieve) hashLookAlikes(kinds uint8) {
 	var r payload.Record
 	file := 0 // the entry's input, an index in s.files
 	for i := range s.log.n {
@@ -409,7 +420,7 @@ func (s *sieve) hashLookAlikes() {
 		for file+1 < len(s.files) && s.files[file+1].seq <= i {
 			file++
 		}
-		if !e.unhashed() {
+		if e.unhashed()&kinds == 0 {
 			continue
 		}
 		m, ok := s.shadow(e, Ref{File: s.files[file].file, Line: e.line}, &r)
@@ -419,17 +430,17 @@ func (s *sieve) hashLookAlikes() {
 			s.lostLookAlikes = true
 			continue
 		}
-		keys := s.keysOf(&m, &s.scratch, true)
-		for j, kind := range s.kinds {
-			if kind.isLookAlike() {
+		keys := s.keysOf(&m, &s.scratch, kinds)
+		for j := range s.kinds {
+			if e.unhashed()&kinds&(1<<j) != 0 {
 				e.hashes[j] = keys.hashes[j]
 				s.filter.add(e.hashes[j])
 			}
 		}
-		e.integration &^= unhashedBit
+		e.integration &^= uint32(kinds) << unhashedShift
 	}
 	s.closeRereader()
-	s.sawNonASCII.Store(true)
+	s.sawNonASCII.Or(uint32(kinds))
 	s.fit()
 	if s.filter.full() {
 		s.rebuild(&s.filter, false, 2*len(s.filter.words))
@@ -467,8 +478,7 @@ func (s *sieve) rebuild(f *bloom, nonASCII bool, words int) {
 		for i := range c {
 			e := &c[i]
 			for j, h := range e.hashes[:len(s.kinds)] {
-				lookAlike := s.kinds[j].isLookAlike()
-				if !nonASCII && (!lookAlike || !e.unhashed()) || nonASCII && e.nonASCII()&(1<<j) != 0 {
+				if !nonASCII && e.unhashed()&(1<<j) == 0 || nonASCII && e.nonASCII()&(1<<j) != 0 {
 					f.add(h)
 				}
 			}
@@ -501,8 +511,8 @@ func (s *sieve) expect(size int64, format payload.Format) {
 // look-alikes, and the look-alike ones too once the run has a non-ASCII text.
 func (s *sieve) fit() {
 	perRecord := 0 // the keys that go in the filter
-	for _, kind := range s.kinds {
-		if !kind.isLookAlike() || s.sawNonASCII.Load() {
+	for i, kind := range s.kinds {
+		if !kind.isLookAlike() || s.needsLookAlikes()&(1<<i) != 0 {
 			perRecord++
 		}
 	}
@@ -540,8 +550,8 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 		words *= 2
 	}
 	relevant.reset(words)
-	// Unhashed look-alike keys (recordKeys.unhashed) are never relevant: they are left only
-	// when the run has no non-ASCII text, and then no look-alike key repeats.
+	// Unhashed look-alike keys (recordKeys.unhashed) are never relevant: a kind's are left only
+	// when the run has no non-ASCII text of the kind, and then no look-alike key of it repeats.
 	for i := range s.suspects.n {
 		sp := s.suspects.at(i)
 		for k, h := range s.log.at(sp.seq).hashes[:len(s.kinds)] {
@@ -636,7 +646,7 @@ func (s *sieve) shadow(e *logEntry, at Ref, r *payload.Record) (m mapping, ok bo
 	}
 	m = newMapping(email, in.name, in.legacy, identity)
 	if e.inInput() {
-		if keys := s.keysOf(&m, &s.scratch, !e.unhashed()); !s.sameKeys(e, &keys) {
+		if keys := s.keysOf(&m, &s.scratch, allKinds&^e.unhashed()); !s.sameKeys(e, &keys) {
 			s.fail(at.File, errChanged)
 			return m, false
 		}

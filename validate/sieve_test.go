@@ -202,3 +202,55 @@ func isASCII(s string) bool {
 	}
 	return true
 }
+
+// TestLookAlikeKindsApart: the sieve leaves each look-alike kind unhashed until a non-ASCII
+// text of that kind comes, so a run whose first non-ASCII email and first non-ASCII identity
+// come far apart, in either order, must still find the look-alikes of both with the ASCII
+// texts before and after them.
+func TestLookAlikeKindsApart(t *testing.T) {
+	row := func(email, id string) string { return email + ",GITHUB," + id + "\n" }
+	plain := func(b *strings.Builder, from, to int) {
+		for i := from; i < to; i++ {
+			fmt.Fprintf(b, "%s", row(fmt.Sprintf("dev%d@acme.com", i), fmt.Sprintf("dev%d", i)))
+		}
+	}
+	emailFirst := func(b *strings.Builder, first bool) {
+		if first {
+			// Cyrillic асе and асс: they look like ace, before, and acc, after.
+			b.WriteString(row("\u0430\u0441\u0435@acme.com", "x9") + row("\u0430\u0441\u0441@acme.com", "x8"))
+		} else {
+			b.WriteString(row("ops@acme.com", "\u0430\u0441\u0435") + row("ops2@acme.com", "\u0430\u0441\u0441"))
+		}
+	}
+	for _, emailBeforeIdentity := range []bool{true, false} {
+		t.Run(fmt.Sprintf("email-first=%v", emailBeforeIdentity), func(t *testing.T) {
+			var b strings.Builder
+			b.WriteString("email,applicationType,cloudId\n")
+			b.WriteString(row("jane.doe@acme.com", "jdoe") + row("ace@acme.com", "ace"))
+			plain(&b, 0, 300)
+			emailFirst(&b, emailBeforeIdentity)
+			plain(&b, 300, 600)
+			emailFirst(&b, !emailBeforeIdentity)
+			plain(&b, 600, 900)
+			b.WriteString(row("acc@acme.com", "acc")) // ASCII after both
+			data := []byte(b.String())
+
+			want := checkReplayingEverything(t, data, payload.FormatCSV)
+			for name, setup := range map[string]func(*validate.Engine){
+				"sieve": func(*validate.Engine) {}, "tiny filters": validate.TinyFilters, "copies": validate.KeepCopies,
+			} {
+				if diff := cmp.Diff(want, checkWith(t, data, payload.FormatCSV, setup)); diff != "" {
+					t.Errorf("%s changed the findings (-every record +sieve):\n%s", name, diff)
+				}
+			}
+			var emails, ids int
+			for _, f := range want {
+				emails += strings.Count(f.Message, "is a different address")
+				ids += strings.Count(f.Message, "is a different account")
+			}
+			if emails < 2 || ids < 2 {
+				t.Fatalf("%d look-alike email and %d look-alike identity findings, want 2 of each: the data no longer exercises them\n%v", emails, ids, want)
+			}
+		})
+	}
+}
