@@ -12,8 +12,10 @@ func KeepCopies(e *Engine) { e.sieve.copyTexts = true }
 func Settle(e *Engine) { e.settle() }
 
 // TinyFilters makes e's sieve start with one-word Bloom filters: they fill at once, so a test
-// of a few thousand records sees them rebuilt many times, and many false positives.
+// of a few thousand records sees them rebuilt many times, and many false positives. The
+// filter takes in the look-alike keys after the third non-ASCII look-alike text.
 func TinyFilters(e *Engine) {
 	e.sieve.filter.reset(1)
 	e.sieve.nonASCII.reset(1)
+	e.sieve.maxLazy = 3
 }

@@ -99,6 +99,12 @@ type sieve struct {
 	lostLookAlikes bool
 	// exactTexts: whether each non-ASCII look-alike text was a suspect the first time it came.
 	exactTexts map[uint64]bool
+	// lookAlikesInFilter: the filter holds the look-alike keys too, not only the others. Until
+	// then, a non-ASCII look-alike text is taken for a suspect, untested; lazyLookAlikes counts
+	// the records so taken (see lookAlikeSuspect).
+	lookAlikesInFilter bool
+	lazyLookAlikes     int
+	maxLazy            int // maxLazyLookAlikes, but for tests
 	expected   int64 // the records expected in the run's files so far (see expect)
 
 	// sawNonASCII: the look-alike kinds, a bit by position, of which a non-ASCII text was
@@ -257,6 +263,7 @@ func (s *sieve) init(checks []ruleCheck) {
 	}
 	s.filter.reset(bloomMinWords)
 	s.nonASCII.reset(bloomMinWords)
+	s.maxLazy = maxLazyLookAlikes
 }
 
 // salted folds a key hash to the 32 bits the log and filter keep, apart for each kind: an
@@ -310,6 +317,10 @@ func (s *sieve) needsLookAlikes() uint8 { return uint8(s.sawNonASCII.Load()) }
 // allKinds has a bit for every position in sieve.kinds.
 const allKinds = kindsMask
 
+// maxLazyLookAlikes is how many records the sieve takes for look-alike suspects untested before
+// it puts the look-alike keys in its filter (see lookAlikeSuspect): a few MB of copies.
+const maxLazyLookAlikes = 1 << 12
+
 // add logs a mapped record, with its keys from keysOf, and keeps a copy of it if it is a
 // suspect. Records must be added in input order.
 func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
@@ -343,6 +354,12 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 	if first := keys.nonASCII &^ s.needsLookAlikes(); first != 0 {
 		s.hashLookAlikes(first) // and adds them to sawNonASCII
 	}
+	if !s.lookAlikesInFilter && s.lazyLookAlikes >= s.maxLazy {
+		// Before this record's keys go in: the filter is rebuilt from the log, without it.
+		s.lookAlikesInFilter = true
+		s.fit()
+		s.rebuild(&s.filter, false, len(s.filter.words))
+	}
 	var seen uint8
 	for i, kind := range s.kinds {
 		h, bit := keys.hashes[i], uint8(1)<<i
@@ -373,7 +390,10 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 // too big for the caches, so each key costs a miss; warming a whole batch first lets the
 // processor wait for many misses at once instead of one after another.
 func (s *sieve) warm(keys *recordKeys) {
-	for _, h := range keys.hashes[:len(s.kinds)] {
+	for i, h := range keys.hashes[:len(s.kinds)] {
+		if s.kinds[i].isLookAlike() && !s.lookAlikesInFilter {
+			continue
+		}
 		w, _ := s.filter.slot(h)
 		s.warmth += s.filter.words[w]
 	}
@@ -391,13 +411,28 @@ func (s *sieve) warm(keys *recordKeys) {
 //
 // Any other text is the first with its skeleton, or shares it with ASCII texts only, and the
 // rule reports neither.
+//
+// Whether any text had a skeleton before needs the skeletons of all ASCII texts in the filter,
+// one more cache miss for each key of every record, only to test the rare non-ASCII ones. So
+// at first the filter leaves them out, and every non-ASCII text is taken for a suspect: its
+// replay costs little, and the replay finds the texts that share its skeleton in the log. Past
+// maxLazyLookAlikes such records, a run with many non-ASCII texts (a Cyrillic file) would keep
+// too many copies: add then puts every look-alike key logged in the filter, and from then on
+// the non-ASCII texts are tested.
 func (s *sieve) lookAlikeSuspect(h uint32, nonASCII bool, exact uint64) bool {
 	if !nonASCII {
-		s.filter.add(h)
+		if s.lookAlikesInFilter {
+			s.filter.add(h)
+		}
 		return s.nonASCII.test(h)
 	}
 	s.nonASCII.add(h)
-	seen := s.filter.testAndAdd(h)
+	seen := true
+	if s.lookAlikesInFilter {
+		seen = s.filter.testAndAdd(h)
+	} else {
+		s.lazyLookAlikes++
+	}
 	if first, ok := s.exactTexts[exact]; ok {
 		return first
 	}
@@ -434,7 +469,9 @@ func (s *sieve) hashLookAlikes(kinds uint8) {
 		for j := range s.kinds {
 			if e.unhashed()&kinds&(1<<j) != 0 {
 				e.hashes[j] = keys.hashes[j]
-				s.filter.add(e.hashes[j])
+				if s.lookAlikesInFilter {
+					s.filter.add(e.hashes[j])
+				}
 			}
 		}
 		e.integration &^= uint32(kinds) << unhashedShift
@@ -470,15 +507,17 @@ func (s *sieve) internIntegration(m mapping) (_ uint32, ok bool) {
 	return i, true
 }
 
-// rebuild resizes a filter to words and adds to it again every logged key it held: the keys
-// that are not look-alikes, or the look-alike keys of non-ASCII texts.
+// rebuild resizes a filter to words and adds to it again every logged key it held: to the
+// filter, every key computed, but the look-alike keys only once lookAlikesInFilter; to the
+// nonASCII filter, the look-alike keys of non-ASCII texts.
 func (s *sieve) rebuild(f *bloom, nonASCII bool, words int) {
 	f.reset(words)
 	for _, c := range s.log.chunks {
 		for i := range c {
 			e := &c[i]
 			for j, h := range e.hashes[:len(s.kinds)] {
-				if !nonASCII && e.unhashed()&(1<<j) == 0 || nonASCII && e.nonASCII()&(1<<j) != 0 {
+				inFilter := e.unhashed()&(1<<j) == 0 && (s.lookAlikesInFilter || !s.kinds[j].isLookAlike())
+				if !nonASCII && inFilter || nonASCII && e.nonASCII()&(1<<j) != 0 {
 					f.add(h)
 				}
 			}
@@ -512,7 +551,7 @@ func (s *sieve) expect(size int64, format payload.Format) {
 func (s *sieve) fit() {
 	perRecord := 0 // the keys that go in the filter
 	for i, kind := range s.kinds {
-		if !kind.isLookAlike() || s.needsLookAlikes()&(1<<i) != 0 {
+		if !kind.isLookAlike() || s.lookAlikesInFilter && s.needsLookAlikes()&(1<<i) != 0 {
 			perRecord++
 		}
 	}
