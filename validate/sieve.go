@@ -104,8 +104,8 @@ type sieve struct {
 	// the records so taken (see lookAlikeSuspect).
 	lookAlikesInFilter bool
 	lazyLookAlikes     int
-	maxLazy            int // maxLazyLookAlikes, but for tests
-	expected   int64 // the records expected in the run's files so far (see expect)
+	maxLazy            int   // maxLazyLookAlikes, but for tests
+	expected           int64 // the records expected in the run's files so far (see expect)
 
 	// sawNonASCII: the look-alike kinds, a bit by position, of which a non-ASCII text was
 	// logged; see recordKeys.unhashed.
