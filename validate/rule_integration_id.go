@@ -59,7 +59,12 @@ func isPlainPositive(s string) bool {
 	if s == "" || s[0] < '1' || s[0] > '9' {
 		return false
 	}
-	return strings.Trim(s, "0123456789") == ""
+	for i := 1; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // plainHint suggests the integer a CSV cell probably meant ("1041.0" → 1041).
