@@ -27,7 +27,7 @@ type Engine struct {
 	enabled map[string]*Rule // read-only after New
 	records int
 
-	// Owned by Check's goroutine.
+	// Owned by Check, and by the reader it runs (see pipeline.go).
 	files       []string       // display names of the inputs, indexed by Ref.File
 	format      payload.Format // the current input's
 	size        int64          // the current input's size, if it is a file, until its first batch
@@ -35,7 +35,7 @@ type Engine struct {
 	inputFailed bool           // the current input had a reader error at the input level
 	pipe        pipeline
 
-	// Owned by the merger goroutine until Result.
+	// Owned by the worker merging (see pipeline.finish) until Check returns, then by Result.
 	findings []Finding
 	sieve    sieve // the set stage
 
@@ -100,13 +100,17 @@ func (e *Engine) Check(name string, r io.Reader, format payload.Format) (payload
 		format, r = payload.Detect(name, r)
 	}
 	e.files, e.format = append(e.files, name), format
-	sum, err := payload.Read(r, name, format, payload.Handler{Record: e.enqueue, Diag: e.diag})
-	e.records += sum.Records
-	if err == nil && sum.Records == 0 && !e.inputFailed {
-		e.emit(EmptyPayload, Finding{Pos: payload.Pos{Line: 1, Col: 1}, Record: -1,
-			Message: "the payload has no records; the API rejects an empty upload"})
-	}
-	e.flush() // a batch holds one input's records
+	var sum payload.Summary
+	var err error
+	e.run(func() {
+		sum, err = payload.Read(r, name, format, payload.Handler{Record: e.enqueue, Diag: e.diag})
+		e.records += sum.Records
+		if err == nil && sum.Records == 0 && !e.inputFailed {
+			e.emit(EmptyPayload, Finding{Pos: payload.Pos{Line: 1, Col: 1}, Record: -1,
+				Message: "the payload has no records; the API rejects an empty upload"})
+		}
+		e.flush() // a batch holds one input's records
+	})
 	return sum, err
 }
 
@@ -123,7 +127,6 @@ type Result struct {
 // sorted. It ends the run: later calls return the same result.
 func (e *Engine) Result() Result {
 	if e.done == nil {
-		e.stop()
 		fs := slices.Concat(e.findings, e.sieve.replay(e.enabled, e.files))
 		slices.SortStableFunc(fs, Compare)
 		fs = slices.CompactFunc(fs, Finding.same) // exact repeats, which a reader may give for one fault

@@ -8,9 +8,6 @@ func ReplayEverything(e *Engine) { e.sieve.everySuspect = true }
 // again (standard input), rather than read its inputs again.
 func KeepCopies(e *Engine) { e.sieve.copyTexts = true }
 
-// Settle waits until e's set stage has taken in every record checked so far.
-func Settle(e *Engine) { e.settle() }
-
 // TinyFilters makes e's sieve start with one-word Bloom filters: they fill at once, so a test
 // of a few thousand records sees them rebuilt many times, and many false positives. The
 // filter takes in the look-alike keys after the third non-ASCII look-alike text.

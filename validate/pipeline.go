@@ -1,19 +1,25 @@
 package validate
 
 import (
+	"iter"
 	"runtime"
+	"sync"
 
 	"github.com/idlint/idlint/payload"
 )
 
-// The record stage runs on every core. Check's goroutine reads, and copies each record into a
-// batch, since the readers reuse their buffers; workers run the schema and the record rules on
-// whole batches and work out each mapped record's keys; one merger takes the batches back in
-// input order, collects their findings and logs their mapped records in the sieve, which must
-// see them in order. So the report is the same however the goroutines interleave.
+// The record stage runs on every core, and each batch of records stays on one core from the
+// moment it is read until it is merged: parsed records take several times the bytes of their
+// text, and handing them to another core is slow (a run that only read, handing each batch to
+// other goroutines, took half as long again with two cores as with one). So there is no reader
+// goroutine: the reader runs as a coroutine (iter.Pull) that any of the workers resumes, under
+// a lock, to read the next batch for itself. A worker checks the batch it read — the schema, the record rules, each
+// mapped record's keys — then merges it: the batches are merged in input order, by whichever
+// worker finishes the batch that is next in order (it merges the batches queued behind it
+// too). Merging collects the findings and logs the mapped records in the sieve, which must
+// see them in order. So the report is the same however the workers interleave.
 //
-//	Check ──batches──▶ workers (one per core) ──▶ merger, in input order ──▶ sieve
-//	      ──the same batches, in order──────────────▲
+//	reader coroutine ──next batch──▶ worker (one per core): check ──▶ merge, in input order ──▶ sieve
 
 // batchSize is how many records a batch holds: enough to make each hand-over cheap, few
 // enough that a batch stays in cache.
@@ -31,10 +37,8 @@ type batch struct {
 	fields []payload.Field
 	text   []byte
 
-	findings []Finding     // the worker's result: every finding of the batch, in item order
-	done     chan struct{} // the worker has finished with the batch
-
-	settled chan struct{} // for settle: an empty batch the merger closes this for
+	findings []Finding // the worker's result: every finding of the batch, in item order
+	checked  bool      // the worker has finished with the batch; guarded by pipeline.mu
 }
 
 // An item is a record, or one of the reader's findings, in the order the reader gave them.
@@ -58,11 +62,14 @@ type worker struct {
 }
 
 type pipeline struct {
-	cur     *batch
-	work    chan *batch   // to the workers
-	ordered chan *batch   // to the merger, in input order
-	free    chan *batch   // recycled by the merger
-	merged  chan struct{} // closed when the merger is done
+	cur     *batch            // the batch the reader is filling
+	yield   func(*batch) bool // hands a full batch to the worker that resumed the reader
+	workers []*worker         // one per core, reused from input to input
+	room    chan struct{}     // a token for each batch read and not merged yet: bounds memory
+	mu      sync.Mutex        // guards what follows
+	queue   []*batch          // read and not merged yet, in input order
+	merging bool              // a worker is merging the head of queue
+	free    []*batch          // merged, for reuse
 }
 
 // enqueue copies a record into the current batch; it is the readers' Handler.Record.
@@ -88,20 +95,19 @@ func (e *Engine) emit(r *Rule, f Finding) {
 	b.diags = append(b.diags, f)
 }
 
-// batch returns the current batch, starting the pipeline on the first one.
+// batch returns the current batch, which the reader fills.
 func (e *Engine) batch() *batch {
 	p := &e.pipe
 	if p.cur != nil {
 		return p.cur
 	}
-	if p.work == nil {
-		e.start()
+	p.mu.Lock()
+	if n := len(p.free); n > 0 {
+		p.cur, p.free = p.free[n-1], p.free[:n-1]
+	} else {
+		p.cur = &batch{items: make([]item, 0, batchSize)}
 	}
-	select {
-	case p.cur = <-p.free:
-	default:
-		p.cur = &batch{items: make([]item, 0, batchSize), done: make(chan struct{}, 1)}
-	}
+	p.mu.Unlock()
 	in := len(e.files) - 1
 	p.cur.input, p.cur.name, p.cur.format, p.cur.size, p.cur.src = in, e.files[in], e.format, e.size, e.src
 	e.size = 0
@@ -109,7 +115,8 @@ func (e *Engine) batch() *batch {
 }
 
 // flush seals the current batch — points each record's slices at the batch's storage, which
-// nothing appends to any more — and hands it to the workers and the merger.
+// nothing appends to any more — queues it for merging and hands it to the worker that resumed
+// the reader.
 func (e *Engine) flush() {
 	b := e.pipe.cur
 	if b == nil {
@@ -126,102 +133,123 @@ func (e *Engine) flush() {
 			it.rec.Text = b.text[it.textAt:t:t]
 		}
 	}
-	e.pipe.ordered <- b
-	e.pipe.work <- b
-}
-
-func (e *Engine) start() {
 	p := &e.pipe
-	n := runtime.GOMAXPROCS(0)
-	p.work, p.ordered = make(chan *batch, n), make(chan *batch, 4*n)
-	p.free, p.merged = make(chan *batch, 4*n+n+1), make(chan struct{})
-	for range n {
-		w := &worker{st: stage{enabled: e.enabled}}
-		w.st.pass.st = &w.st
-		for _, r := range All {
-			if e.enabled[r.ID] != nil && r.Record != nil {
-				w.checks = append(w.checks, ruleCheck{rule: r, fn: r.Record()})
+	p.mu.Lock()
+	p.queue = append(p.queue, b)
+	p.mu.Unlock()
+	p.yield(b)
+}
+
+// run reads and checks one input: every worker resumes the reader for a batch, checks it and
+// merges what is next in order, until the input ends. When it returns, every record of the
+// input has been merged.
+func (e *Engine) run(read func()) {
+	p := &e.pipe
+	if p.workers == nil {
+		n := runtime.GOMAXPROCS(0)
+		p.room = make(chan struct{}, 4*n)
+		for range n {
+			w := &worker{st: stage{enabled: e.enabled}}
+			w.st.pass.st = &w.st
+			for _, r := range All {
+				if e.enabled[r.ID] != nil && r.Record != nil {
+					w.checks = append(w.checks, ruleCheck{rule: r, fn: r.Record()})
+				}
 			}
+			p.workers = append(p.workers, w)
 		}
-		go e.work(w)
 	}
-	go e.merge()
+	next, stop := iter.Pull(func(yield func(*batch) bool) {
+		p.yield = yield
+		read()
+		p.yield = nil
+	})
+	defer stop()
+	var reading sync.Mutex // next must not be called from two goroutines at once
+	work := func(w *worker) {
+		for {
+			p.room <- struct{}{}
+			reading.Lock()
+			b, ok := next()
+			reading.Unlock()
+			if !ok {
+				<-p.room
+				return
+			}
+			e.check(w, b)
+			e.finish(b)
+		}
+	}
+	var wg sync.WaitGroup
+	for _, w := range p.workers[1:] {
+		wg.Go(func() { work(w) })
+	}
+	work(p.workers[0])
+	wg.Wait()
 }
 
-// stop sends the last batch and waits until the merger has taken every batch in.
-func (e *Engine) stop() {
-	if e.pipe.work == nil {
-		return
-	}
-	e.flush()
-	close(e.pipe.work)
-	close(e.pipe.ordered)
-	<-e.pipe.merged
-}
-
-// settle waits until the merger has taken in every record checked so far, for tests that
-// change an input at a given point of the run.
-func (e *Engine) settle() {
-	if e.pipe.work == nil {
-		return
-	}
-	e.flush()
-	b := &batch{done: make(chan struct{}, 1), settled: make(chan struct{})}
-	e.pipe.ordered <- b
-	e.pipe.work <- b
-	<-b.settled
-}
-
-// work is a worker's goroutine.
-func (e *Engine) work(w *worker) {
+// check runs the schema and the record rules over a batch, and works out the keys of its
+// mapped records.
+func (e *Engine) check(w *worker, b *batch) {
 	p := &w.st.pass
-	for b := range e.pipe.work {
-		w.st.file, w.st.fileIdx, w.st.format = b.name, b.input, b.format
-		w.st.findings = b.findings[:0]
-		for i := range b.items {
-			it := &b.items[i]
-			if it.diag >= 0 {
-				w.st.findings = append(w.st.findings, b.diags[it.diag])
-				continue
-			}
-			e.checkRecord(w, &it.rec)
-			if it.m, it.mapped = p.m, p.mapped; it.mapped {
-				it.keys = e.sieve.keysOf(&it.m, &w.scratch, e.sieve.needsLookAlikes())
-			}
-		}
-		b.findings = w.st.findings
-		b.done <- struct{}{}
-	}
-}
-
-// merge is the merger's goroutine.
-func (e *Engine) merge() {
-	defer close(e.pipe.merged)
-	for b := range e.pipe.ordered {
-		<-b.done
-		if b.settled != nil {
-			close(b.settled)
+	w.st.file, w.st.fileIdx, w.st.format = b.name, b.input, b.format
+	w.st.findings = b.findings[:0]
+	for i := range b.items {
+		it := &b.items[i]
+		if it.diag >= 0 {
+			w.st.findings = append(w.st.findings, b.diags[it.diag])
 			continue
 		}
-		e.sieve.expect(b.size, b.format)
-		e.sieve.setSource(b.input, b.src)
-		e.findings = append(e.findings, b.findings...)
-		for i := range b.items {
-			if it := &b.items[i]; it.mapped {
-				e.sieve.warm(&it.keys)
-			}
-		}
-		for i := range b.items {
-			if it := &b.items[i]; it.mapped {
-				at := Ref{File: uint32(b.input), Line: uint32(it.rec.Pos.Line)}
-				e.sieve.add(&it.rec, it.m, it.keys, at)
-			}
-		}
-		clear(b.findings) // let go of the findings' strings: the batch is kept for reuse
-		b.items, b.diags, b.fields, b.text = b.items[:0], b.diags[:0], b.fields[:0], b.text[:0]
-		select {
-		case e.pipe.free <- b:
-		default:
+		e.checkRecord(w, &it.rec)
+		if it.m, it.mapped = p.m, p.mapped; it.mapped {
+			it.keys = e.sieve.keysOf(&it.m, &w.scratch, e.sieve.needsLookAlikes())
 		}
 	}
+	b.findings = w.st.findings
+}
+
+// finish marks a batch checked and, unless another worker is merging, merges the checked
+// batches at the head of the queue, in input order: the worker that checks a batch thus
+// usually merges it too, while it is in that worker's cache.
+func (e *Engine) finish(b *batch) {
+	p := &e.pipe
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	b.checked = true
+	if p.merging {
+		return // the merging worker takes it when its turn comes
+	}
+	p.merging = true
+	for len(p.queue) > 0 && p.queue[0].checked {
+		head := p.queue[0]
+		p.queue = p.queue[1:]
+		p.mu.Unlock()
+		e.merge(head)
+		<-p.room
+		p.mu.Lock()
+		head.checked = false
+		p.free = append(p.free, head)
+	}
+	p.merging = false
+}
+
+// merge takes a checked batch into the run: its findings, and its mapped records into the
+// sieve. Batches are merged one at a time, in input order.
+func (e *Engine) merge(b *batch) {
+	e.sieve.expect(b.size, b.format)
+	e.sieve.setSource(b.input, b.src)
+	e.findings = append(e.findings, b.findings...)
+	for i := range b.items {
+		if it := &b.items[i]; it.mapped {
+			e.sieve.warm(&it.keys)
+		}
+	}
+	for i := range b.items {
+		if it := &b.items[i]; it.mapped {
+			at := Ref{File: uint32(b.input), Line: uint32(it.rec.Pos.Line)}
+			e.sieve.add(&it.rec, it.m, it.keys, at)
+		}
+	}
+	clear(b.findings) // let go of the findings' strings: the batch is kept for reuse
+	b.items, b.diags, b.fields, b.text = b.items[:0], b.diags[:0], b.fields[:0], b.text[:0]
 }

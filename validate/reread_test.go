@@ -20,8 +20,8 @@ import (
 
 // checkFiles checks the files at paths as idlint's CLI does: each opened, checked and closed,
 // and only then the result, for which the sieve opens them again. between runs after the
-// first file is read, and before before Result, each once the set stage has taken in every
-// record read.
+// first file is read, and before before Result: Check returns once the set stage has taken in
+// every record of its input.
 func checkFiles(t *testing.T, paths []string, between, before func()) validate.Result {
 	t.Helper()
 	e, err := validate.New(validate.Options{})
@@ -38,12 +38,10 @@ func checkFiles(t *testing.T, paths []string, between, before func()) validate.R
 		}
 		f.Close()
 		if i == 0 && between != nil {
-			validate.Settle(e)
 			between()
 		}
 	}
 	if before != nil {
-		validate.Settle(e)
 		before()
 	}
 	return e.Result()
