@@ -189,3 +189,22 @@ func TestClaimKeysCollide(t *testing.T) {
 		t.Fatalf("findings per rule %v: the test no longer repeats claims past the named ones", rules)
 	}
 }
+
+// TestReplayKeysSkipsUnhashed: a key left unhashed is logged as 0, which the replay's filter
+// may hold as another key's false positive; it must not make the entry replayed, or a run
+// would read its whole input again.
+func TestReplayKeysSkipsUnhashed(t *testing.T) {
+	s := &sieve{kinds: []keyKind{keyAccount, keyLookAlike}}
+	var relevant bloom
+	relevant.reset(1)
+	relevant.add(0)
+	relevant.add(42)
+	e := logEntry{hashes: [numKeyKinds - 1]uint32{42, 0}, integration: 1 << 1 << unhashedShift}
+	if got := s.replayKeys(&e, &relevant); got != 1 {
+		t.Errorf("replayKeys = %b, want 1: the unhashed look-alike key is not relevant", got)
+	}
+	e.integration = 0 // hashed, and 0 is its hash
+	if got := s.replayKeys(&e, &relevant); got != 3 {
+		t.Errorf("replayKeys = %b, want 11", got)
+	}
+}

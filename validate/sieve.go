@@ -80,8 +80,8 @@ type sieve struct {
 	checks    []ruleCheck // the enabled set rules, in All's order
 	checkKeys []uint8     // the bit of each check's key, by position in kinds
 
-	filter   bloom // every key hash logged so far
-	nonASCII bloom // the look-alike keys of non-ASCII emails: few, so it stays in cache
+	filter   bloom // the key hashes logged so far, but look-alikes only once lookAlikesInFilter
+	nonASCII bloom // the look-alike keys of non-ASCII texts: few, so it stays in cache
 	log      chunked[logEntry]
 	files    []fileStart // where each input's entries start, in order
 	texts    texts       // the emails and identities of the log
@@ -101,7 +101,7 @@ type sieve struct {
 	exactTexts map[uint64]bool
 	// lookAlikesInFilter: the filter holds the look-alike keys too, not only the others. Until
 	// then, a non-ASCII look-alike text is taken for a suspect, untested; lazyLookAlikes counts
-	// the records so taken (see lookAlikeSuspect).
+	// the texts so taken, repeats included (see lookAlikeSuspect).
 	lookAlikesInFilter bool
 	lazyLookAlikes     int
 	maxLazy            int   // maxLazyLookAlikes, but for tests
@@ -317,8 +317,9 @@ func (s *sieve) needsLookAlikes() uint8 { return uint8(s.sawNonASCII.Load()) }
 // allKinds has a bit for every position in sieve.kinds.
 const allKinds = kindsMask
 
-// maxLazyLookAlikes is how many records the sieve takes for look-alike suspects untested before
-// it puts the look-alike keys in its filter (see lookAlikeSuspect): a few MB of copies.
+// maxLazyLookAlikes is how many non-ASCII look-alike texts the sieve takes for suspects
+// untested before it puts the look-alike keys in its filter (see lookAlikeSuspect): a few MB
+// of copies. The later repeats of those texts stay suspects too.
 const maxLazyLookAlikes = 1 << 12
 
 // add logs a mapped record, with its keys from keysOf, and keeps a copy of it if it is a
@@ -328,7 +329,7 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 		return
 	}
 	// A record the log cannot rebuild as a shadow is kept whole instead: past 4 GiB of copied
-	// texts (see texts), or past 2²⁶ integrations.
+	// texts (see texts), or past 2²³ integrations.
 	in, kept := s.internIntegration(m)
 	e := logEntry{line: at.Line, integration: in}
 	if s.source(at.File).rereadable() && m.emailAt >= 0 && m.identityAt >= 0 {
@@ -357,8 +358,7 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 	if !s.lookAlikesInFilter && s.lazyLookAlikes >= s.maxLazy {
 		// Before this record's keys go in: the filter is rebuilt from the log, without it.
 		s.lookAlikesInFilter = true
-		s.fit()
-		s.rebuild(&s.filter, false, len(s.filter.words))
+		s.rebuild(&s.filter, false, s.fitWords())
 	}
 	var seen uint8
 	for i, kind := range s.kinds {
@@ -444,9 +444,9 @@ func (s *sieve) lookAlikeSuspect(h uint32, nonASCII bool, exact uint64) bool {
 }
 
 // hashLookAlikes computes the look-alike keys of the given kinds (a bit by position) that the
-// log lacks and adds them to the filter, once for each kind, when the first non-ASCII text of
-// the kind comes: from then on a non-ASCII text is a suspect only if its skeleton was seen, by
-// any text, before.
+// log lacks, once for each kind, when the first non-ASCII text of the kind comes, and adds them
+// to the filter if it holds look-alike keys (see lookAlikeSuspect). From then on the workers
+// compute the kind's keys for every record.
 func (s *sieve) hashLookAlikes(kinds uint8) {
 	var r payload.Record
 	file := 0 // the entry's input, an index in s.files
@@ -546,9 +546,17 @@ func (s *sieve) expect(size int64, format payload.Format) {
 	s.fit()
 }
 
-// fit grows the filter to hold the keys of the records expect expects: the keys that are not
-// look-alikes, and the look-alike ones too once the run has a non-ASCII text.
+// fit grows the filter to hold the keys of the records expect expects (see fitWords).
 func (s *sieve) fit() {
+	if words := s.fitWords(); words > len(s.filter.words) {
+		s.rebuild(&s.filter, false, words)
+	}
+}
+
+// fitWords is the size of a filter for the keys of the records expect expects, and at least
+// the filter's size now. The keys are those that are not look-alikes, and, once they go in the
+// filter (lookAlikesInFilter), the look-alike keys of the kinds that are computed.
+func (s *sieve) fitWords() int {
 	perRecord := 0 // the keys that go in the filter
 	for i, kind := range s.kinds {
 		if !kind.isLookAlike() || s.lookAlikesInFilter && s.needsLookAlikes()&(1<<i) != 0 {
@@ -560,9 +568,7 @@ func (s *sieve) fit() {
 	for int64(words)*64/bloomBitsPerKey < keys && words < maxExpectedWords {
 		words *= 2
 	}
-	if words > len(s.filter.words) {
-		s.rebuild(&s.filter, false, words)
-	}
+	return words
 }
 
 // copyRecord copies what the reader will reuse: the Fields and Extra slices and the Text.
@@ -589,8 +595,7 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 		words *= 2
 	}
 	relevant.reset(words)
-	// Unhashed look-alike keys (recordKeys.unhashed) are never relevant: a kind's are left only
-	// when the run has no non-ASCII text of the kind, and then no look-alike key of it repeats.
+	// Unhashed look-alike keys are never relevant (see replayKeys).
 	for i := range s.suspects.n {
 		sp := s.suspects.at(i)
 		for k, h := range s.log.at(sp.seq).hashes[:len(s.kinds)] {
@@ -627,12 +632,7 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 		at := Ref{File: s.files[file].file, Line: e.line}
 		// Run the rules whose key in this record is to be replayed; for the others, the record
 		// is the first and only one with its key.
-		var keys uint8
-		for k, h := range e.hashes[:len(s.kinds)] {
-			if relevant.test(h) {
-				keys |= 1 << k
-			}
-		}
+		keys := s.replayKeys(e, &relevant)
 		if keys == 0 {
 			continue // not a suspect either: a suspect's keys are relevant
 		}
@@ -670,6 +670,20 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 	}
 	s.closeRereader()
 	return st.findings
+}
+
+// replayKeys returns the kinds, a bit by position, of an entry's keys that relevant holds. A
+// key left unhashed (recordKeys.unhashed) is never relevant, though its 0 may be in relevant as
+// another key's false positive: a kind's keys are left unhashed only while the run has no
+// non-ASCII text of the kind, and then none of them repeats.
+func (s *sieve) replayKeys(e *logEntry, relevant *bloom) uint8 {
+	var keys uint8
+	for k, h := range e.hashes[:len(s.kinds)] {
+		if e.unhashed()&(1<<k) == 0 && relevant.test(h) {
+			keys |= 1 << k
+		}
+	}
+	return keys
 }
 
 // shadow rebuilds a logged record and its mapping into r: the three fields of its mapping, at
