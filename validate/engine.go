@@ -84,8 +84,11 @@ func New(opts Options) (*Engine, error) {
 // Result may read some records of r again, to name them in findings, rather than keep copies
 // of every record: when r is a regular *os.File, by opening its name again (r itself may be
 // closed), and when it is a *bytes.Reader or *strings.Reader, through r, whose bytes must not
-// change until Result (nor r be Reset). Other readers are not read again. An input that does not hold the same
-// text when it is read again is reported in Result.Unread.
+// change until Result (nor r be Reset). Other readers are not read again. An input that does
+// not hold the same text when it is read again is reported in Result.Unread.
+//
+// A panic while checking (a bug, or one in r) is raised again in the caller's goroutine; the
+// Engine must not be used after it.
 func (e *Engine) Check(name string, r io.Reader, format payload.Format) (payload.Summary, error) {
 	if e.done != nil {
 		return payload.Summary{}, fmt.Errorf("validate: Check called after Result")
@@ -123,8 +126,7 @@ type Result struct {
 	Unread []InputError
 }
 
-// Result waits for the record stage, runs the set rules and returns every finding of the run,
-// sorted. It ends the run: later calls return the same result.
+// Result runs the set rules and returns every finding of the run, sorted. It ends the run: later calls return the same result.
 func (e *Engine) Result() Result {
 	if e.done == nil {
 		fs := slices.Concat(e.findings, e.sieve.replay(e.enabled, e.files))

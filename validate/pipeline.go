@@ -1,8 +1,11 @@
 package validate
 
 import (
+	"errors"
+	"fmt"
 	"iter"
 	"runtime"
+	"runtime/debug"
 	"sync"
 
 	"github.com/idlint/idlint/payload"
@@ -11,18 +14,19 @@ import (
 // The record stage runs on every core, and each batch of records stays on one core from the
 // moment it is read until it is merged: parsed records take several times the bytes of their
 // text, and handing them to another core is slow (a run that only read, handing each batch to
-// other goroutines, took half as long again with two cores as with one). So there is no reader
-// goroutine: the reader runs as a coroutine (iter.Pull) that any of the workers resumes, under
-// a lock, to read the next batch for itself. A worker checks the batch it read — the schema, the record rules, each
-// mapped record's keys — then merges it: the batches are merged in input order, by whichever
-// worker finishes the batch that is next in order (it merges the batches queued behind it
-// too). Merging collects the findings and logs the mapped records in the sieve, which must
-// see them in order. So the report is the same however the workers interleave.
+// other goroutines, took half as long again with two cores as with one). So there is no
+// reader goroutine: the reader runs as a coroutine (iter.Pull) that any of the workers
+// resumes, under a lock, to read the next batch for itself. A worker checks the batch it read
+// — the schema, the record rules, each mapped record's keys — then merges it: the batches are
+// merged in input order, by whichever worker finishes the batch that is next in order (it
+// merges the batches queued behind it too). Merging collects the findings and logs the mapped
+// records in the sieve, which must see them in order. So the report is the same however the
+// workers interleave.
 //
-//	reader coroutine ──next batch──▶ worker (one per core): check ──▶ merge, in input order ──▶ sieve
+//	reader coroutine ──next batch──▶ worker (one per core): check ──▶ merge, in order ──▶ sieve
 
-// batchSize is how many records a batch holds: enough to make each hand-over cheap, few
-// enough that a batch stays in cache.
+// batchSize is how many records a batch holds: enough to make taking one and merging it
+// cheap, few enough that a batch stays in cache.
 const batchSize = 512
 
 // A batch is a run of records of one input, and the findings of the reader among them.
@@ -65,7 +69,6 @@ type pipeline struct {
 	cur     *batch            // the batch the reader is filling
 	yield   func(*batch) bool // hands a full batch to the worker that resumed the reader
 	workers []*worker         // one per core, reused from input to input
-	room    chan struct{}     // a token for each batch read and not merged yet: bounds memory
 	mu      sync.Mutex        // guards what follows
 	queue   []*batch          // read and not merged yet, in input order
 	merging bool              // a worker is merging the head of queue
@@ -137,18 +140,21 @@ func (e *Engine) flush() {
 	p.mu.Lock()
 	p.queue = append(p.queue, b)
 	p.mu.Unlock()
-	p.yield(b)
+	if !p.yield(b) {
+		panic(errStopped) // to payload.Read's caller, the reader coroutine (see run)
+	}
 }
 
 // run reads and checks one input: every worker resumes the reader for a batch, checks it and
-// merges what is next in order, until the input ends. When it returns, every record of the
-// input has been merged.
+// merges what is next in order, until the input ends. Check's goroutine is the first worker;
+// the others start with the input's second batch, so a small input costs no goroutine. When
+// run returns, every record of the input has been merged and the other workers have stopped.
+// A panic in the reader, a rule or the sieve stops the other workers and is raised again in
+// Check's goroutine.
 func (e *Engine) run(read func()) {
 	p := &e.pipe
 	if p.workers == nil {
-		n := runtime.GOMAXPROCS(0)
-		p.room = make(chan struct{}, 4*n)
-		for range n {
+		for range runtime.GOMAXPROCS(0) {
 			w := &worker{st: stage{enabled: e.enabled}}
 			w.st.pass.st = &w.st
 			for _, r := range All {
@@ -160,32 +166,99 @@ func (e *Engine) run(read func()) {
 		}
 	}
 	next, stop := iter.Pull(func(yield func(*batch) bool) {
+		defer func() {
+			if r := recover(); r != nil && r != errStopped {
+				panic(r)
+			}
+		}()
 		p.yield = yield
 		read()
-		p.yield = nil
 	})
-	defer stop()
-	var reading sync.Mutex // next must not be called from two goroutines at once
-	work := func(w *worker) {
-		for {
-			p.room <- struct{}{}
-			reading.Lock()
-			b, ok := next()
-			reading.Unlock()
-			if !ok {
-				<-p.room
-				return
+	r := runState{next: next, room: make(chan struct{}, 4*len(p.workers)), quit: make(chan struct{})}
+	r.work(e, p.workers[0])
+	r.helpers.Wait()
+	stop() // the reader has returned, unless a worker failed: then it stops at its next batch
+	p.yield = nil
+	if r.failure != nil {
+		panic(r.failure)
+	}
+}
+
+// runState is what the workers of one run share.
+type runState struct {
+	next    func() (*batch, bool) // resumes the reader; called under reading
+	reading sync.Mutex
+	batches int           // read so far, under reading
+	room    chan struct{} // a token for each batch read and not merged yet: bounds memory
+	helpers sync.WaitGroup
+
+	quit     chan struct{} // closed when a worker fails
+	failOnce sync.Once
+	failure  *workerPanic
+}
+
+// work is a worker: it takes a batch from the reader, checks it and merges what is next in
+// order, until the input ends or another worker fails.
+func (r *runState) work(e *Engine, w *worker) {
+	defer func() {
+		if v := recover(); v != nil {
+			r.failOnce.Do(func() {
+				r.failure = &workerPanic{value: v, stack: debug.Stack()}
+				close(r.quit)
+			})
+		}
+	}()
+	for {
+		select {
+		case r.room <- struct{}{}:
+		case <-r.quit:
+			return
+		}
+		b, ok := r.pull(e)
+		if !ok {
+			<-r.room
+			return
+		}
+		e.check(w, b)
+		e.finish(b, r.room)
+	}
+}
+
+// pull resumes the reader for the next batch; ok is false when the input has ended or a
+// worker failed. It starts the other workers when the input turns out to have a second batch.
+func (r *runState) pull(e *Engine) (b *batch, ok bool) {
+	r.reading.Lock()
+	defer r.reading.Unlock()
+	select {
+	case <-r.quit:
+		return nil, false
+	default:
+	}
+	if b, ok = r.next(); ok {
+		if r.batches++; r.batches == 2 {
+			for _, w := range e.pipe.workers[1:] {
+				r.helpers.Go(func() { r.work(e, w) })
 			}
-			e.check(w, b)
-			e.finish(b)
 		}
 	}
-	var wg sync.WaitGroup
-	for _, w := range p.workers[1:] {
-		wg.Go(func() { work(w) })
-	}
-	work(p.workers[0])
-	wg.Wait()
+	return b, ok
+}
+
+// errStopped stops the reader when no worker takes its batches any more (another failed).
+var errStopped = errors.New("validate: the run stopped")
+
+// A workerPanic is a panic in one of a run's workers, raised again in Check's goroutine, with
+// the stack where it happened.
+type workerPanic struct {
+	value any
+	stack []byte
+}
+
+func (p *workerPanic) Error() string { return fmt.Sprintf("%v\n\n%s", p.value, p.stack) }
+
+func (p *workerPanic) Unwrap() error {
+	err, _ := p.value.(error)
+	return err
 }
 
 // check runs the schema and the record rules over a batch, and works out the keys of its
@@ -209,14 +282,14 @@ func (e *Engine) check(w *worker, b *batch) {
 }
 
 // finish marks a batch checked and, unless another worker is merging, merges the checked
-// batches at the head of the queue, in input order: the worker that checks a batch thus
-// usually merges it too, while it is in that worker's cache.
-func (e *Engine) finish(b *batch) {
+// batches at the head of the queue, in input order, giving back their tokens in room: the
+// worker that checks a batch thus usually merges it too, while it is in that worker's cache.
+func (e *Engine) finish(b *batch, room chan struct{}) {
 	p := &e.pipe
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	b.checked = true
 	if p.merging {
+		p.mu.Unlock()
 		return // the merging worker takes it when its turn comes
 	}
 	p.merging = true
@@ -224,13 +297,14 @@ func (e *Engine) finish(b *batch) {
 		head := p.queue[0]
 		p.queue = p.queue[1:]
 		p.mu.Unlock()
-		e.merge(head)
-		<-p.room
+		e.merge(head) // unlocked: the others go on checking and queueing meanwhile
+		<-room
 		p.mu.Lock()
 		head.checked = false
 		p.free = append(p.free, head)
 	}
 	p.merging = false
+	p.mu.Unlock()
 }
 
 // merge takes a checked batch into the run: its findings, and its mapped records into the
