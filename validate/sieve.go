@@ -149,13 +149,13 @@ const (
 	nonASCIIShift = 32 - (numKeyKinds - 1)
 	unhashedShift = nonASCIIShift - (numKeyKinds - 1)
 	inInputBit    = 1 << (unhashedShift - 1)
-	kindsMask     = 1<<(numKeyKinds-1) - 1
+	allKinds      = 1<<(numKeyKinds-1) - 1 // a bit for every position in sieve.kinds
 )
 
 func (e *logEntry) nonASCII() uint8 { return uint8(e.integration >> nonASCIIShift) }
 
 // unhashed is recordKeys.unhashed: a bit by position in sieve.kinds.
-func (e *logEntry) unhashed() uint8 { return uint8(e.integration>>unhashedShift) & kindsMask }
+func (e *logEntry) unhashed() uint8 { return uint8(e.integration>>unhashedShift) & allKinds }
 
 func (e *logEntry) inInput() bool { return e.integration&inInputBit != 0 }
 
@@ -314,9 +314,6 @@ func (s *sieve) keysOf(m *mapping, scratch *[]byte, lookAlikes uint8) recordKeys
 // those of which a non-ASCII text has been logged. They may read it late; add makes up for it.
 func (s *sieve) needsLookAlikes() uint8 { return uint8(s.sawNonASCII.Load()) }
 
-// allKinds has a bit for every position in sieve.kinds.
-const allKinds = kindsMask
-
 // maxLazyLookAlikes is how many non-ASCII look-alike texts the sieve takes for suspects
 // untested before it puts the look-alike keys in its filter (see lookAlikeSuspect): a few MB
 // of copies. The later repeats of those texts stay suspects too.
@@ -416,7 +413,7 @@ func (s *sieve) warm(keys *recordKeys) {
 // one more cache miss for each key of every record, only to test the rare non-ASCII ones. So
 // at first the filter leaves them out, and every non-ASCII text is taken for a suspect: its
 // replay costs little, and the replay finds the texts that share its skeleton in the log. Past
-// maxLazyLookAlikes such records, a run with many non-ASCII texts (a Cyrillic file) would keep
+// maxLazyLookAlikes such texts, a run with many non-ASCII texts (a Cyrillic file) would keep
 // too many copies: add then puts every look-alike key logged in the filter, and from then on
 // the non-ASCII texts are tested.
 func (s *sieve) lookAlikeSuspect(h uint32, nonASCII bool, exact uint64) bool {
