@@ -14,9 +14,6 @@ import (
 type Options struct {
 	// Disable lists rule IDs to turn off.
 	Disable []string
-	// Personal fills each finding's Personal, for a report that masks personal data: it costs
-	// some 3 % of a run's time and 10 MB a million records, for nothing when no one masks.
-	Personal bool
 }
 
 // An Engine checks the inputs of one run. Inputs are read one after another; set rules see the
@@ -26,10 +23,9 @@ type Options struct {
 // record rules on each, on every core (see pipeline.go), and logs the mapped ones in the sieve
 // in input order; Result replays the set rules over the records whose keys repeat (see sieve).
 type Engine struct {
-	schema   *schema.Validator
-	enabled  map[string]*Rule // read-only after New
-	records  int
-	personal bool // Options.Personal
+	schema  *schema.Validator
+	enabled map[string]*Rule // read-only after New
+	records int
 
 	// Owned by Check, and by the reader it runs (see pipeline.go).
 	files       []string       // display names of the inputs, indexed by Ref.File
@@ -65,7 +61,7 @@ func New(opts Options) (*Engine, error) {
 		}
 		off[id] = true
 	}
-	e := &Engine{schema: v, enabled: map[string]*Rule{}, personal: opts.Personal}
+	e := &Engine{schema: v, enabled: map[string]*Rule{}}
 	var setChecks []ruleCheck
 	for _, r := range All {
 		if off[r.ID] {
@@ -133,7 +129,7 @@ type Result struct {
 // Result runs the set rules and returns every finding of the run, sorted. It ends the run: later calls return the same result.
 func (e *Engine) Result() Result {
 	if e.done == nil {
-		fs := slices.Concat(e.findings, e.sieve.replay(&stage{enabled: e.enabled, files: e.files, personal: e.personal}))
+		fs := slices.Concat(e.findings, e.sieve.replay(e.enabled, e.files))
 		slices.SortStableFunc(fs, Compare)
 		fs = slices.CompactFunc(fs, Finding.same) // exact repeats, which a reader may give for one fault
 		e.done = &Result{Findings: fs, Files: len(e.files), Records: e.records}

@@ -45,7 +45,7 @@ type Finding struct {
 	SnippetCol int
 
 	// Personal lists the personal data (emails, identities) that Message and Snippet may
-	// contain, so that a reporter can mask them for --redact; only with Options.Personal. Reader findings have none: their
+	// contain, so that a reporter can mask them for --redact. Reader findings have none: their
 	// snippets may still hold personal data, which reporters mask by pattern.
 	Personal []string
 }

@@ -150,9 +150,7 @@ func (p *Pass) Mention(values ...string) { p.mentions = append(p.mentions, value
 // Reportf reports a finding of the current rule at pos about field ("" for the record).
 func (p *Pass) Reportf(pos payload.Pos, field, format string, args ...any) {
 	f := Finding{Pos: pos, Field: field, Record: p.rec.Index, Message: fmt.Sprintf(format, args...)}
-	if p.st.personal {
-		f.Personal = personal(p.rec, p.mentions)
-	}
+	f.Personal = personal(p.rec, p.mentions)
 	p.mentions = p.mentions[:0]
 	f.Snippet, f.SnippetCol = snippet(p.rec.Text, p.rec.TextPos, pos)
 	p.st.add(p.rule, f)
@@ -173,7 +171,6 @@ type stage struct {
 	fileIdx  int            // the current input, an index in files
 	files    []string       // display names of the inputs, by Ref.File (set stage only)
 	format   payload.Format // the current input's format (record stage only)
-	personal bool           // fill Finding.Personal (Options.Personal)
 	pass     Pass
 
 	// The set rules' indexes.

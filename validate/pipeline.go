@@ -155,7 +155,7 @@ func (e *Engine) run(read func()) {
 	p := &e.pipe
 	if p.workers == nil {
 		for range runtime.GOMAXPROCS(0) {
-			w := &worker{st: stage{enabled: e.enabled, personal: e.personal}}
+			w := &worker{st: stage{enabled: e.enabled}}
 			w.st.pass.st = &w.st
 			for _, r := range All {
 				if e.enabled[r.ID] != nil && r.Record != nil {

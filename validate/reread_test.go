@@ -24,7 +24,7 @@ import (
 // every record of its input.
 func checkFiles(t *testing.T, paths []string, between, before func()) validate.Result {
 	t.Helper()
-	e, err := validate.New(validate.Options{Personal: true})
+	e, err := validate.New(validate.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestSieveReadsFilesAgain(t *testing.T) {
 		if len(got.Unread) > 0 {
 			t.Fatalf("Unread = %v", got.Unread)
 		}
-		e, err := validate.New(validate.Options{Personal: true})
+		e, err := validate.New(validate.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -185,7 +185,7 @@ func TestReadFromOffset(t *testing.T) {
 		if _, err := r.Seek(int64(len(prefix)), io.SeekStart); err != nil {
 			t.Fatal(err)
 		}
-		e, err := validate.New(validate.Options{Personal: true})
+		e, err := validate.New(validate.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

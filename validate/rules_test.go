@@ -139,31 +139,19 @@ func lines(fs []validate.Finding) string {
 // TestPersonal checks that findings list the personal data their messages name, including
 // values from other records, so that --redact can mask them.
 func TestPersonal(t *testing.T) {
-	data := "email,applicationType,cloudId\njane.doe@acme.com,GITHUB,janedoe\nJane.Doe@acme.com,GITHUB,jdoe2\n"
-	run := func(personal bool) []validate.Finding {
-		e, err := validate.New(validate.Options{Personal: personal})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.Check("p.csv", strings.NewReader(data), payload.FormatUnknown); err != nil {
-			t.Fatal(err)
-		}
-		return e.Result().Findings
+	res, err := validate.CheckExample(validate.Example{Name: "p.csv", Text: "email,applicationType,cloudId\n" +
+		"jane.doe@acme.com,GITHUB,janedoe\nJane.Doe@acme.com,GITHUB,jdoe2\n"})
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, f := range run(false) {
-		if f.Personal != nil {
-			t.Errorf("%s: Personal is %q without Options.Personal", f, f.Personal)
-		}
-	}
-	found := run(true)
-	for _, f := range found {
+	for _, f := range res.Findings {
 		for _, v := range []string{"jane.doe@acme.com", "janedoe", "Jane.Doe@acme.com", "jdoe2"} {
 			if strings.Contains(f.Message, v) && !slices.Contains(f.Personal, v) {
 				t.Errorf("%s: message names %q but Personal is %q", f, v, f.Personal)
 			}
 		}
 	}
-	if len(found) == 0 {
+	if len(res.Findings) == 0 {
 		t.Fatal("no findings: the test input is wrong")
 	}
 }

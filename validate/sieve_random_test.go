@@ -113,7 +113,7 @@ func TestSieveRandomRuns(t *testing.T) {
 			}
 		}
 		run := func(setup func(*validate.Engine)) []validate.Finding {
-			e, err := validate.New(validate.Options{Disable: dis, Personal: true})
+			e, err := validate.New(validate.Options{Disable: dis})
 			if err != nil {
 				t.Fatal(err)
 			}

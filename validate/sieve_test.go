@@ -20,7 +20,7 @@ func checkReplayingEverything(t testing.TB, data []byte, format payload.Format) 
 
 // checkWith is check on an engine that setup prepares.
 func checkWith(t testing.TB, data []byte, format payload.Format, setup func(*validate.Engine)) []validate.Finding {
-	e, err := validate.New(validate.Options{Personal: true})
+	e, err := validate.New(validate.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func TestSieveAcrossInputs(t *testing.T) {
 		rows = rows[n:]
 	}
 	run := func(setup func(*validate.Engine)) []validate.Finding {
-		e, err := validate.New(validate.Options{Personal: true})
+		e, err := validate.New(validate.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

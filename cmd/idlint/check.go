@@ -170,7 +170,7 @@ func runCheck(fl checkFlags, inputs []input, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return usageError{err}
 	}
-	engine, err := validate.New(validate.Options{Disable: fl.disable, Personal: opts.Redact != report.RedactNone})
+	engine, err := validate.New(validate.Options{Disable: fl.disable})
 	if err != nil {
 		return usageError{err}
 	}
