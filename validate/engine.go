@@ -39,7 +39,10 @@ type Engine struct {
 	findings []Finding
 	sieve    sieve // the set stage
 
-	done *Result
+	done   *Result
+	broken *workerPanic // a Check panicked: the run cannot go on (see Check)
+
+	testHook func(step string) // called as each batch is checked and merged, for tests of panics
 }
 
 type ruleCheck struct {
@@ -87,11 +90,16 @@ func New(opts Options) (*Engine, error) {
 // change until Result (nor r be Reset). Other readers are not read again. An input that does
 // not hold the same text when it is read again is reported in Result.Unread.
 //
-// A panic while checking (a bug, or one in r) is raised again in the caller's goroutine; the
-// Engine must not be used after it.
+// A panic while checking (a bug, or one in r) stops the run and is raised again in the
+// caller's goroutine, as an error that gives the panic's value and the stack where it happened
+// (and unwraps to the value, if that is an error). The run is then broken: a later Check
+// returns an error, and Result panics.
 func (e *Engine) Check(name string, r io.Reader, format payload.Format) (payload.Summary, error) {
 	if e.done != nil {
 		return payload.Summary{}, fmt.Errorf("validate: Check called after Result")
+	}
+	if e.broken != nil {
+		return payload.Summary{}, fmt.Errorf("validate: Check called after a panic in an earlier Check: %w", e.broken)
 	}
 	e.inputFailed, e.size, e.src = false, 0, sourceOf(r)
 	if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
@@ -126,8 +134,12 @@ type Result struct {
 	Unread []InputError
 }
 
-// Result runs the set rules and returns every finding of the run, sorted. It ends the run: later calls return the same result.
+// Result runs the set rules and returns every finding of the run, sorted. It ends the run:
+// later calls return the same result.
 func (e *Engine) Result() Result {
+	if e.broken != nil {
+		panic(fmt.Errorf("validate: Result called after a panic in Check: %w", e.broken))
+	}
 	if e.done == nil {
 		fs := slices.Concat(e.findings, e.sieve.replay(e.enabled, e.files))
 		slices.SortStableFunc(fs, Compare)

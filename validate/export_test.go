@@ -1,5 +1,7 @@
 package validate
 
+import "sync"
+
 // ReplayEverything makes e's set stage replay every mapped record, as if the sieve suspected
 // them all: what the set rules find over the whole run, for tests to compare with the sieve.
 func ReplayEverything(e *Engine) { e.sieve.everySuspect = true }
@@ -7,6 +9,25 @@ func ReplayEverything(e *Engine) { e.sieve.everySuspect = true }
 // KeepCopies makes e's sieve copy every logged text, as it does for an input it cannot read
 // again (standard input), rather than read its inputs again.
 func KeepCopies(e *Engine) { e.sieve.copyTexts = true }
+
+// PanicAt makes e panic with value as it checks or merges ("check", "merge") its nth batch of
+// the run, counting from 0.
+func PanicAt(e *Engine, step string, nth int, value any) {
+	var mu sync.Mutex
+	seen := 0
+	e.testHook = func(s string) {
+		if s != step {
+			return
+		}
+		mu.Lock()
+		n := seen
+		seen++
+		mu.Unlock()
+		if n == nth {
+			panic(value)
+		}
+	}
+}
 
 // TinyFilters makes e's sieve start with one-word Bloom filters: they fill at once, so a test
 // of a few thousand records sees them rebuilt many times, and many false positives. The

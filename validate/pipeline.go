@@ -147,10 +147,10 @@ func (e *Engine) flush() {
 
 // run reads and checks one input: every worker resumes the reader for a batch, checks it and
 // merges what is next in order, until the input ends. Check's goroutine is the first worker;
-// the others start with the input's second batch, so a small input costs no goroutine. When
-// run returns, every record of the input has been merged and the other workers have stopped.
-// A panic in the reader, a rule or the sieve stops the other workers and is raised again in
-// Check's goroutine.
+// the others start with the input's second batch, so a small input starts none. When run
+// returns, every record of the input has been merged and the other workers have stopped. A
+// panic in the reader, a rule or the sieve stops the other workers, breaks the run (see Check)
+// and is raised again in Check's goroutine.
 func (e *Engine) run(read func()) {
 	p := &e.pipe
 	if p.workers == nil {
@@ -167,8 +167,10 @@ func (e *Engine) run(read func()) {
 	}
 	next, stop := iter.Pull(func(yield func(*batch) bool) {
 		defer func() {
+			// iter.Pull raises a panic again in next's caller, without the reader's frames:
+			// keep the stack here.
 			if r := recover(); r != nil && r != errStopped {
-				panic(r)
+				panic(&workerPanic{value: r, stack: debug.Stack()})
 			}
 		}()
 		p.yield = yield
@@ -180,6 +182,7 @@ func (e *Engine) run(read func()) {
 	stop() // the reader has returned, unless a worker failed: then it stops at its next batch
 	p.yield = nil
 	if r.failure != nil {
+		e.broken = r.failure
 		panic(r.failure)
 	}
 }
@@ -189,7 +192,7 @@ type runState struct {
 	next    func() (*batch, bool) // resumes the reader; called under reading
 	reading sync.Mutex
 	batches int           // read so far, under reading
-	room    chan struct{} // a token for each batch read and not merged yet: bounds memory
+	room    chan struct{} // a token a batch read and not merged yet, or about to be: bounds memory
 	helpers sync.WaitGroup
 
 	quit     chan struct{} // closed when a worker fails
@@ -203,7 +206,9 @@ func (r *runState) work(e *Engine, w *worker) {
 	defer func() {
 		if v := recover(); v != nil {
 			r.failOnce.Do(func() {
-				r.failure = &workerPanic{value: v, stack: debug.Stack()}
+				if r.failure, _ = v.(*workerPanic); r.failure == nil { // else the reader's, with its stack
+					r.failure = &workerPanic{value: v, stack: debug.Stack()}
+				}
 				close(r.quit)
 			})
 		}
@@ -247,8 +252,8 @@ func (r *runState) pull(e *Engine) (b *batch, ok bool) {
 // errStopped stops the reader when no worker takes its batches any more (another failed).
 var errStopped = errors.New("validate: the run stopped")
 
-// A workerPanic is a panic in one of a run's workers, raised again in Check's goroutine, with
-// the stack where it happened.
+// A workerPanic is a panic in one of a run's workers or in the reader, raised again in Check's
+// goroutine, with the stack where it happened.
 type workerPanic struct {
 	value any
 	stack []byte
@@ -264,6 +269,9 @@ func (p *workerPanic) Unwrap() error {
 // check runs the schema and the record rules over a batch, and works out the keys of its
 // mapped records.
 func (e *Engine) check(w *worker, b *batch) {
+	if e.testHook != nil {
+		e.testHook("check")
+	}
 	p := &w.st.pass
 	w.st.file, w.st.fileIdx, w.st.format = b.name, b.input, b.format
 	w.st.findings = b.findings[:0]
@@ -310,6 +318,9 @@ func (e *Engine) finish(b *batch, room chan struct{}) {
 // merge takes a checked batch into the run: its findings, and its mapped records into the
 // sieve. Batches are merged one at a time, in input order.
 func (e *Engine) merge(b *batch) {
+	if e.testHook != nil {
+		e.testHook("merge")
+	}
 	e.sieve.expect(b.size, b.format)
 	e.sieve.setSource(b.input, b.src)
 	e.findings = append(e.findings, b.findings...)

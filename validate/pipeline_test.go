@@ -29,27 +29,59 @@ func (p *panicky) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// TestPanicReachesCheck: a panic in the input's reader, on whichever worker resumed it, is
-// raised again in Check's goroutine, where the caller can recover it, and leaves no goroutine
-// running: the others stop.
+// TestPanicReachesCheck: a panic in the input's reader, in a rule's check of a batch or in the
+// merge of one, on whichever worker it happens, is raised again in Check's goroutine, where
+// the caller can recover it, with the stack where it happened; it leaves no goroutine running;
+// and it breaks the run: a later Check returns an error and Result panics, rather than hang or
+// report a partial run.
 func TestPanicReachesCheck(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
-	data := crowdedIdentities(20000, 1, true, 0)
+	data := crowdedIdentities(20000, 1, true, 0) // some 40 batches
 	before := runtime.NumGoroutine()
+	type panicAt struct {
+		name  string
+		setup func(*validate.Engine)
+		after int // bytes the reader gives before it panics; -1: it does not
+		frame string
+	}
+	var cases []panicAt
 	for _, after := range []int{0, 100, 200 << 10} {
-		t.Run(fmt.Sprint(after), func(t *testing.T) {
-			for range 5 {
+		cases = append(cases, panicAt{fmt.Sprintf("reader after %d bytes", after), func(*validate.Engine) {}, after, "(*panicky).Read"})
+	}
+	for _, step := range []string{"check", "merge"} {
+		for _, nth := range []int{0, 1, 7, 30} {
+			cases = append(cases, panicAt{fmt.Sprintf("%s of batch %d", step, nth), func(e *validate.Engine) {
+				validate.PanicAt(e, step, nth, "the "+step+" broke")
+			}, -1, "validate.(*Engine)." + step})
+		}
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for range 3 {
 				e, err := validate.New(validate.Options{})
 				if err != nil {
 					t.Fatal(err)
 				}
-				got := func() (v any) {
-					defer func() { v = recover() }()
-					e.Check("in.csv", &panicky{r: bytes.NewReader(data), after: after}, payload.FormatCSV)
-					return nil
-				}()
-				if got == nil || !strings.Contains(fmt.Sprint(got), "the reader broke") {
-					t.Fatalf("Check raised %v, want the reader's panic", got)
+				tc.setup(e)
+				var r io.Reader = bytes.NewReader(data)
+				want := "the check broke"
+				if tc.after >= 0 {
+					r, want = &panicky{r: r, after: tc.after}, "the reader broke"
+				} else if strings.HasPrefix(tc.name, "merge") {
+					want = "the merge broke"
+				}
+				got := recovered(func() { e.Check("in.csv", r, payload.FormatCSV) })
+				if got == nil || !strings.Contains(fmt.Sprint(got), want) {
+					t.Fatalf("Check raised %v, want %q", got, want)
+				}
+				if !strings.Contains(fmt.Sprint(got), tc.frame) {
+					t.Fatalf("the panic does not show where it happened (%s):\n%v", tc.frame, got)
+				}
+				if _, err := e.Check("next.csv", bytes.NewReader(data), payload.FormatCSV); err == nil || !strings.Contains(err.Error(), want) {
+					t.Fatalf("a later Check returned %v, want an error naming the panic", err)
+				}
+				if v := recovered(func() { e.Result() }); v == nil || !strings.Contains(fmt.Sprint(v), want) {
+					t.Fatalf("Result raised %v, want a panic naming the first", v)
 				}
 			}
 		})
@@ -62,6 +94,13 @@ func TestPanicReachesCheck(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// recovered runs f and returns what it panicked with, or nil.
+func recovered(f func()) (v any) {
+	defer func() { v = recover() }()
+	f()
+	return nil
 }
 
 // BenchmarkSmallInputs checks 1,000 one-row inputs in one run, as a hook run over many small
