@@ -26,11 +26,15 @@ var (
 	loadOnce        sync.Once
 	prototypes      map[rune]string
 	asciiPrototypes [128]string // prototypes of ASCII characters ("1" → "l", "m" → "rn")
+	asciiClass      [256]uint8  // by byte: asciiSelf, asciiMapped (in asciiPrototypes) or not ASCII
 )
 
 // load parses the data: lines of "SOURCE ;\tPROTOTYPE ;\tMA\t# comment", with code points in
 // hexadecimal, the prototype possibly several.
 func load() {
+	for c := 0x80; c < 0x100; c++ {
+		asciiClass[c] = notASCII
+	}
 	prototypes = make(map[rune]string, 2048)
 	sc := bufio.NewScanner(strings.NewReader(data))
 	for sc.Scan() {
@@ -59,6 +63,7 @@ func load() {
 			prototypes[rune(src)] = proto.String()
 			if src < 128 {
 				asciiPrototypes[src] = proto.String()
+				asciiClass[src] = asciiMapped
 			}
 		}
 	}
@@ -72,6 +77,14 @@ func Prototype(r rune) (string, bool) {
 	return p, ok
 }
 
+// The classes of asciiClass. The zero value, asciiSelf, is an ASCII character that is its own
+// prototype.
+const (
+	asciiSelf = iota
+	asciiMapped
+	notASCII
+)
+
 // Skeleton returns the UTS #39 skeleton of s as far as the data goes: NFD, each character
 // replaced by its prototype, NFD again. Strings that look alike have equal skeletons.
 func Skeleton(s string) string { return string(AppendSkeleton(nil, s)) }
@@ -81,24 +94,20 @@ func Skeleton(s string) string { return string(AppendSkeleton(nil, s)) }
 // run on every email of a large file.
 func AppendSkeleton(dst []byte, s string) []byte {
 	loadOnce.Do(load)
-	ascii := true
+	// One pass: the runs of characters that are their own prototype are copied whole, and the
+	// first non-ASCII byte sends the whole string to the general case.
+	start, run := len(dst), 0
 	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			ascii = false
-			break
+		switch c := s[i]; asciiClass[c] {
+		case asciiSelf:
+		case asciiMapped:
+			dst = append(append(dst, s[run:i]...), asciiPrototypes[c]...)
+			run = i + 1
+		default:
+			return append(dst[:start], skeleton(s)...)
 		}
 	}
-	if ascii {
-		for i := 0; i < len(s); i++ {
-			if p := asciiPrototypes[s[i]]; p != "" {
-				dst = append(dst, p...)
-			} else {
-				dst = append(dst, s[i])
-			}
-		}
-		return dst
-	}
-	return append(dst, skeleton(s)...)
+	return append(dst, s[run:]...)
 }
 
 // skeleton is the general case of AppendSkeleton.

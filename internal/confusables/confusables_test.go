@@ -41,11 +41,16 @@ func TestSkeleton(t *testing.T) {
 	}
 }
 
-// TestAppendSkeletonASCII checks the ASCII fast path against the general one.
+// TestAppendSkeletonASCII checks the ASCII fast path against the general one, after what dst
+// already holds, including strings whose first non-ASCII byte comes after characters the fast
+// path has already appended.
 func TestAppendSkeletonASCII(t *testing.T) {
-	for _, s := range []string{"jane.doe@acme.com", "I1l|0O`\"m", "", "x"} {
-		if got, want := string(AppendSkeleton(nil, s)), skeleton(s); got != want {
-			t.Errorf("AppendSkeleton(%q) = %q, want %q", s, got, want)
+	for _, s := range []string{"jane.doe@acme.com", "I1l|0O`\"m", "", "x", "m\u0430", "jim.m\u00fcller@acme.com",
+		"\u0430ce", "ace\u0301", "1m0\u200b", "557058:d66661e5-a549-4672-ba14-bd3819ae0de7"} {
+		for _, dst := range []string{"", "prefix:"} {
+			if got, want := string(AppendSkeleton([]byte(dst), s)), dst+skeleton(s); got != want {
+				t.Errorf("AppendSkeleton(%q, %q) = %q, want %q", dst, s, got, want)
+			}
 		}
 	}
 }
@@ -54,5 +59,12 @@ func BenchmarkAppendSkeletonASCII(b *testing.B) {
 	var buf []byte
 	for b.Loop() {
 		buf = AppendSkeleton(buf[:0], "jane.doe+github@acme-corp.com")
+	}
+}
+
+func BenchmarkAppendSkeletonASCIIIdentity(b *testing.B) {
+	var buf []byte
+	for b.Loop() {
+		buf = AppendSkeleton(buf[:0], "557058:d66661e5-a549-4672-ba14-bd3819ae0de7")
 	}
 }
