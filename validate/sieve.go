@@ -314,10 +314,19 @@ func (s *sieve) keysOf(m *mapping, scratch *[]byte, lookAlikes uint8) recordKeys
 // those of which a non-ASCII text has been logged. They may read it late; add makes up for it.
 func (s *sieve) needsLookAlikes() uint8 { return uint8(s.sawNonASCII.Load()) }
 
-// maxLazyLookAlikes is how many non-ASCII look-alike texts the sieve takes for suspects
-// untested before it puts the look-alike keys in its filter (see lookAlikeSuspect): a few MB
-// of copies. The later repeats of those texts stay suspects too.
-const maxLazyLookAlikes = 1 << 12
+// maxLazyLookAlikes and lazyLookAlikeShare bound how many non-ASCII look-alike texts the sieve
+// takes for suspects untested before it puts the look-alike keys in its filter (see
+// lookAlikeSuspect): 4,096, or one in 256 of the records expected in the run, whichever is
+// more. Their copies cost a few bytes a record on average, against the 40 of the log, and
+// replaying them a few nanoseconds a record, against the two cache misses a record that the
+// filter saves. The later repeats of those texts stay suspects too.
+const (
+	maxLazyLookAlikes  = 1 << 12
+	lazyLookAlikeShare = 256
+)
+
+// lazyLimit is how many non-ASCII look-alike texts may be taken for suspects untested.
+func (s *sieve) lazyLimit() int { return max(s.maxLazy, int(s.expected/lazyLookAlikeShare)) }
 
 // add logs a mapped record, with its keys from keysOf, and keeps a copy of it if it is a
 // suspect. Records must be added in input order.
@@ -352,7 +361,7 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 	if first := keys.nonASCII &^ s.needsLookAlikes(); first != 0 {
 		s.hashLookAlikes(first) // and adds them to sawNonASCII
 	}
-	if !s.lookAlikesInFilter && s.lazyLookAlikes >= s.maxLazy {
+	if !s.lookAlikesInFilter && s.lazyLookAlikes >= s.lazyLimit() {
 		// Before this record's keys go in: the filter is rebuilt from the log, without it.
 		s.lookAlikesInFilter = true
 		s.rebuild(&s.filter, false, s.fitWords())
@@ -413,9 +422,9 @@ func (s *sieve) warm(keys *recordKeys) {
 // one more cache miss for each key of every record, only to test the rare non-ASCII ones. So
 // at first the filter leaves them out, and every non-ASCII text is taken for a suspect: its
 // replay costs little, and the replay finds the texts that share its skeleton in the log. Past
-// maxLazyLookAlikes such texts, a run with many non-ASCII texts (a Cyrillic file) would keep
-// too many copies: add then puts every look-alike key logged in the filter, and from then on
-// the non-ASCII texts are tested.
+// lazyLimit such texts, a run with many non-ASCII texts (a Cyrillic file) would keep too many
+// copies: add then puts every look-alike key logged in the filter, and from then on the
+// non-ASCII texts are tested.
 func (s *sieve) lookAlikeSuspect(h uint32, nonASCII bool, exact uint64) bool {
 	if !nonASCII {
 		if s.lookAlikesInFilter {

@@ -47,3 +47,21 @@ func TestLogEntrySize(t *testing.T) {
 		t.Fatalf("a logEntry is %d bytes; sieve.go and README.md say 40", n)
 	}
 }
+
+// TestLazyLimit: the non-ASCII look-alike texts taken for suspects untested are 4,096, or one
+// in 256 of the records expected, whichever is more.
+func TestLazyLimit(t *testing.T) {
+	for _, tc := range []struct {
+		maxLazy  int
+		expected int64
+		want     int
+	}{
+		{maxLazyLookAlikes, 0, 4096}, {maxLazyLookAlikes, 1_000_000, 4096},
+		{maxLazyLookAlikes, 10_000_000, 39062}, {3, 0, 3}, {3, 2560, 10},
+	} {
+		s := sieve{maxLazy: tc.maxLazy, expected: tc.expected}
+		if got := s.lazyLimit(); got != tc.want {
+			t.Errorf("lazyLimit with maxLazy %d and %d records expected = %d, want %d", tc.maxLazy, tc.expected, got, tc.want)
+		}
+	}
+}
