@@ -3,7 +3,6 @@ package validate
 import (
 	"fmt"
 	"io"
-	"io/fs"
 	"slices"
 
 	"github.com/idlint/idlint/payload"
@@ -101,12 +100,8 @@ func (e *Engine) Check(name string, r io.Reader, format payload.Format) (payload
 	if e.broken != nil {
 		return payload.Summary{}, fmt.Errorf("validate: Check called after a panic in an earlier Check: %w", e.broken)
 	}
-	e.inputFailed, e.size, e.src = false, 0, sourceOf(r)
-	if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
-		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-			e.size = fi.Size() // see sieve.expect
-		}
-	}
+	e.inputFailed = false
+	e.src, e.size = sourceOf(r)
 	if format == payload.FormatUnknown {
 		format, r = payload.Detect(name, r)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 )
@@ -23,34 +24,39 @@ type source struct {
 
 func (s source) rereadable() bool { return s.ra != nil || s.path != "" }
 
-// sourceOf returns how to read r again. A file is opened again rather than kept open, so that
-// a run over thousands of files does not hold thousands of descriptors; an in-memory reader
-// cannot change and is kept. Anything else gives the zero source: the sieve then keeps copies.
-func sourceOf(r io.Reader) source {
-	var src source
+// sourceOf returns how to read r again, and r's size when it is a regular file (for
+// sieve.expect), from one Stat. A file is opened again rather than kept open, so that a run
+// over thousands of files does not hold thousands of descriptors; an in-memory reader cannot
+// change and is kept. Anything else gives the zero source: the sieve then keeps copies.
+func sourceOf(r io.Reader) (src source, size int64) {
+	var fi fs.FileInfo
+	if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			fi, size = st, st.Size()
+		}
+	}
 	switch r := r.(type) {
 	case *os.File:
 		// Only a regular file that its name still opens: not one made by os.NewFile with a
 		// name that is no path, nor a temporary file already removed.
-		fi, err := r.Stat()
-		if err != nil || !fi.Mode().IsRegular() {
-			return source{}
+		if fi == nil {
+			return source{}, size
 		}
 		if named, err := os.Stat(r.Name()); err != nil || !os.SameFile(fi, named) {
-			return source{}
+			return source{}, size
 		}
 		src.path = r.Name()
 	case *bytes.Reader, *strings.Reader:
 		src.ra = r.(io.ReaderAt)
 	default:
-		return source{} // a stream, or a reader not known to stay readable
+		return source{}, size // a stream, or a reader not known to stay readable
 	}
 	base, err := r.(io.Seeker).Seek(0, io.SeekCurrent)
 	if err != nil {
-		return source{}
+		return source{}, size
 	}
 	src.base = base
-	return src
+	return src, size
 }
 
 // errChanged: the input does not hold at an offset what it held when it was read.

@@ -58,20 +58,24 @@ func TestSourceOf(t *testing.T) {
 		path     string
 		inMemory bool
 		base     int64
+		size     int64 // of a regular file, else 0
 	}{
-		{"file", file, path, false, 6},
-		{"bytes", mem, "", true, 3},
-		{"string", strings.NewReader("x"), "", true, 0},
-		{"removed file", removed, "", false, 0},
-		{"file whose name is no path", renamed, "", false, 0},
-		{"pipe", pr, "", false, 0},
-		{"closer", io.NopCloser(bytes.NewReader(nil)), "", false, 0},
-		{"section", io.NewSectionReader(file, 0, 5), "", false, 0},
-		{"stream", struct{ io.Reader }{bytes.NewReader(nil)}, "", false, 0},
+		{"file", file, path, false, 6, 30},
+		{"bytes", mem, "", true, 3, 0},
+		{"string", strings.NewReader("x"), "", true, 0, 0},
+		{"removed file", removed, "", false, 0, 1},
+		{"file whose name is no path", renamed, "", false, 0, 30},
+		{"pipe", pr, "", false, 0, 0},
+		{"closer", io.NopCloser(bytes.NewReader(nil)), "", false, 0, 0},
+		{"section", io.NewSectionReader(file, 0, 5), "", false, 0, 0},
+		{"stream", struct{ io.Reader }{bytes.NewReader(nil)}, "", false, 0, 0},
 	} {
-		src := sourceOf(tc.r)
+		src, size := sourceOf(tc.r)
 		if src.path != tc.path || (src.ra != nil) != tc.inMemory || src.base != tc.base || src.rereadable() != (tc.path != "" || tc.inMemory) {
 			t.Errorf("%s: sourceOf = %+v", tc.name, src)
+		}
+		if size != tc.size {
+			t.Errorf("%s: size %d, want %d", tc.name, size, tc.size)
 		}
 	}
 }
