@@ -51,15 +51,9 @@ func FuzzCheck(f *testing.F) {
 	})
 }
 
+// check checks data as one input, on a new engine.
 func check(t *testing.T, data []byte, format payload.Format) []validate.Finding {
-	e, err := validate.New(validate.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.Check("fuzz", bytes.NewReader(data), format); err != nil {
-		t.Fatal(err)
-	}
-	return result(t, e).Findings
+	return checkWith(t, data, format, func(*validate.Engine) {})
 }
 
 // result is e.Result, which must have read every input again as it was: they are in memory.
