@@ -87,21 +87,6 @@ func newMapping(email, integration string, legacy bool, identity string) mapping
 // seed is fixed for the life of the process: every index of a run must hash alike.
 var seed = maphash.MakeSeed()
 
-// key hashes the mapping's integration with the given parts. The set rules index records by
-// these 64-bit hashes instead of by strings, so an index costs bytes per record; two different
-// keys share a hash with probability about n²/2⁶⁵ (3·10⁻⁸ for a million records), which would
-// at worst merge two unrelated keys in one message.
-func (m mapping) key(parts ...string) uint64 {
-	h := maphash.String(seed, m.integration)
-	if m.legacy { // an applicationType and an integrationId never match, however spelt
-		h = ^h
-	}
-	for _, s := range parts {
-		h = mix(h, maphash.String(seed, s))
-	}
-	return h
-}
-
 // mix folds the hash of one more part into h. The multiply and rotation keep the parts' order
 // and boundaries: ("ab", "c") and ("a", "bc") hash apart.
 func mix(h, part uint64) uint64 { return bits.RotateLeft64(h*0x9E3779B97F4A7C15, 31) ^ part }

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"sync/atomic"
 
-	"github.com/idlint/idlint/internal/confusables"
 	"github.com/idlint/idlint/payload"
 )
 
@@ -27,19 +26,8 @@ const (
 // look-alike keys need one; nil will do for the others). The set rules index their maps by
 // these hashes too, so the sieve and the rules cannot disagree on what "the same key" means.
 func (k keyKind) hash(m *mapping, scratch *[]byte) uint64 {
-	switch k {
-	case keyAccount:
-		return m.key(m.identityKey)
-	case keyDeveloper:
-		return m.key(developerKey(m.emailKey))
-	case keyLookAlike:
-		*scratch = confusables.AppendSkeleton((*scratch)[:0], m.emailKey)
-		return hashBytes(*scratch)
-	case keyIdentityLookAlike:
-		*scratch = confusables.AppendSkeleton((*scratch)[:0], m.identityKey)
-		return mix(m.key(), hashBytes(*scratch))
-	}
-	panic("validate: a set rule without a key")
+	h := keyHasher{m: m, scratch: scratch}
+	return h.key(k)
 }
 
 // isLookAlike reports whether k relates texts that look alike.
@@ -280,8 +268,8 @@ type recordKeys struct {
 	// unhashed, a bit by position: the look-alike key of an ASCII text is not computed (it is
 	// 0). Until the run has a non-ASCII text of a look-alike kind (an email, an identity),
 	// nothing needs that kind's keys — most runs never have one, and almost none has a
-	// non-ASCII identity — so the workers skip the skeletons, which cost as much as all the
-	// other keys together. The sieve computes them when it needs them after all (see add and
+	// non-ASCII identity — so the workers skip them, and the scan of each text they cost
+	// (see keyHasher). The sieve computes them when it needs them after all (see add and
 	// hashLookAlikes).
 	unhashed uint8
 	// exact hashes the non-ASCII look-alike texts themselves (see add).
@@ -293,14 +281,15 @@ type recordKeys struct {
 // in parallel; scratch is the caller's.
 func (s *sieve) keysOf(m *mapping, scratch *[]byte, lookAlikes uint8) recordKeys {
 	var k recordKeys
+	hasher := keyHasher{m: m, scratch: scratch}
 	for i, kind := range s.kinds {
 		lookAlike := kind.isLookAlike()
-		nonASCII := lookAlike && !isASCII(kind.text(m))
+		nonASCII := lookAlike && !hasher.ownKey(kind) && !isASCII(kind.text(m))
 		if lookAlike && !nonASCII && lookAlikes&(1<<i) == 0 {
 			k.unhashed |= 1 << i
 			continue
 		}
-		h := kind.hash(m, scratch)
+		h := hasher.key(kind)
 		k.hashes[i] = salted(h, kind)
 		if nonASCII {
 			k.nonASCII |= 1 << i

@@ -124,3 +124,87 @@ func skeleton(s string) string {
 	}
 	return norm.NFD.String(b.String())
 }
+
+// A Form writes skeletons as keys. Two strings have the same key in a form exactly when they
+// have the same skeleton, but in a form most ASCII text is its own key (see OwnKey), so a
+// caller that hashes keys can hash the text it already has instead of building a skeleton.
+//
+// Skeletons rewrite common ASCII characters: "m" → "rn", "0" → "O", "1" → "l". A form
+// rewrites them back: "rn" → "m", "O" → "0", and in Numbers "l" → "1". That loses nothing,
+// because no skeleton has an "m", a "0" or a "1" (every one is mapped, and no prototype
+// holds one; TestKeyInverse checks it): the rewriting is one-to-one on skeletons. What a
+// form cannot give back is which of "l", "1", "I" and "|" a skeleton's "l" was, so each form
+// keeps one of them: the one its texts have more often.
+type Form uint8
+
+const (
+	// Words keeps "l": for emails, which are words and names more than numbers.
+	Words Form = iota
+	// Numbers keeps "1": for account IDs, which are often numbers or hexadecimal.
+	Numbers
+)
+
+// ownKeyClass classifies bytes for OwnKey, by form: bit ownNot for a byte that is not its
+// own key (non-ASCII, or an ASCII character a skeleton maps and the form does not map back),
+// ownR and ownN for "r" and "n", which are not their own key together ("rn" → "m").
+var ownKeyClass = func() (t [2][256]uint8) {
+	for f := range t {
+		for c := 0x80; c < 0x100; c++ {
+			t[f][c] = ownNot
+		}
+		for _, c := range "`\"|IO" {
+			t[f][c] = ownNot
+		}
+		t[f]['r'], t[f]['n'] = ownR, ownN
+	}
+	t[Words]['1'] = ownNot
+	t[Numbers]['l'] = ownNot
+	return t
+}()
+
+const (
+	ownNot = 1 << iota
+	ownR
+	ownN
+)
+
+// OwnKey reports whether s is its own key in form f: ASCII, with none of the characters the
+// form cannot give back, and no "rn". It is one pass with no branch per byte: most texts are
+// their own key, and callers test every text of a run.
+func OwnKey(s string, f Form) bool {
+	class := &ownKeyClass[f&1]
+	var not, r uint8
+	for i := 0; i < len(s); i++ {
+		k := class[s[i]]
+		not |= k&ownNot | r&k // r is ownN after an "r": with an "n", an "rn"
+		r = k & ownR << 1
+	}
+	return not == 0
+}
+
+// AppendKey appends the key of s in form f to dst. A caller that hashes keys tests OwnKey
+// first, and calls AppendKey only for the texts that are not their own key.
+func AppendKey(dst []byte, s string, f Form) []byte {
+	return rewrite(AppendSkeleton(dst, s), len(dst), f)
+}
+
+// rewrite turns the skeleton in dst[start:] into f's key, in place: a key is never longer than
+// its skeleton.
+func rewrite(dst []byte, start int, f Form) []byte {
+	out := start
+	for i := start; i < len(dst); i++ {
+		c := dst[i]
+		switch {
+		case c == 'r' && i+1 < len(dst) && dst[i+1] == 'n':
+			c = 'm'
+			i++
+		case c == 'O':
+			c = '0'
+		case c == 'l' && f == Numbers:
+			c = '1'
+		}
+		dst[out] = c
+		out++
+	}
+	return dst[:out]
+}

@@ -1,0 +1,109 @@
+package validate
+
+import (
+	"hash/maphash"
+
+	"github.com/idlint/idlint/internal/confusables"
+)
+
+// keyHasher computes the keys of one mapping (see keyKind), hashing each of its texts once
+// however many keys are made of it. Keys are 64-bit hashes instead of strings, so an index
+// costs bytes per record; two different keys share a hash with probability about n²/2⁶⁵
+// (3·10⁻⁸ for a million records), which would at worst merge two unrelated keys in one
+// message.
+//
+// A look-alike key hashes the text's key in a confusables.Form rather than its skeleton: the
+// same relation, since two texts have equal keys exactly when they have equal skeletons, but
+// most texts are their own key, and then the hash of the text, which the other keys need
+// anyway, is the look-alike key too, with no skeleton to build.
+type keyHasher struct {
+	m       *mapping
+	scratch *[]byte // for the keys of texts that are not their own; nil will do
+
+	hashed                       uint8 // which of the three below are computed, a bit each
+	integration, email, identity uint64
+	owns                         uint8 // OwnKey of the email and the identity, once known
+}
+
+const (
+	hashedIntegration = 1 << iota
+	hashedEmail
+	hashedIdentity
+	knowEmailOwn
+	knowIdentityOwn
+	emailOwn
+	identityOwn
+)
+
+// key returns the mapping's key of kind k.
+func (h *keyHasher) key(k keyKind) uint64 {
+	m := h.m
+	switch k {
+	case keyAccount:
+		return mix(h.integrationHash(), h.text(hashedIdentity, &h.identity, m.identityKey))
+	case keyDeveloper:
+		if dev := developerKey(m.emailKey); len(dev) != len(m.emailKey) {
+			return mix(h.integrationHash(), maphash.String(seed, dev))
+		}
+		return mix(h.integrationHash(), h.text(hashedEmail, &h.email, m.emailKey))
+	case keyLookAlike:
+		if h.ownKey(k) {
+			return h.text(hashedEmail, &h.email, m.emailKey)
+		}
+		return h.formKey(m.emailKey, confusables.Words)
+	case keyIdentityLookAlike:
+		if h.ownKey(k) {
+			return mix(h.integrationHash(), h.text(hashedIdentity, &h.identity, m.identityKey))
+		}
+		return mix(h.integrationHash(), h.formKey(m.identityKey, confusables.Numbers))
+	}
+	panic("validate: a set rule without a key")
+}
+
+// integrationHash hashes the integration. An applicationType and an integrationId never match,
+// however spelt.
+func (h *keyHasher) integrationHash() uint64 {
+	if h.hashed&hashedIntegration == 0 {
+		h.integration = maphash.String(seed, h.m.integration)
+		if h.m.legacy {
+			h.integration = ^h.integration
+		}
+		h.hashed |= hashedIntegration
+	}
+	return h.integration
+}
+
+// text returns the hash of s, kept in *sum under the bit done.
+func (h *keyHasher) text(done uint8, sum *uint64, s string) uint64 {
+	if h.hashed&done == 0 {
+		*sum = maphash.String(seed, s)
+		h.hashed |= done
+	}
+	return *sum
+}
+
+// ownKey reports whether the text of a look-alike key is its own key in its form.
+func (h *keyHasher) ownKey(k keyKind) bool {
+	know, own, text, form := uint8(knowEmailOwn), uint8(emailOwn), h.m.emailKey, confusables.Words
+	if k == keyIdentityLookAlike {
+		know, own, text, form = knowIdentityOwn, identityOwn, h.m.identityKey, confusables.Numbers
+	}
+	if h.owns&know == 0 {
+		h.owns |= know
+		if confusables.OwnKey(text, form) {
+			h.owns |= own
+		}
+	}
+	return h.owns&own != 0
+}
+
+// formKey hashes the key in form f of a text that is not its own key.
+func (h *keyHasher) formKey(s string, f confusables.Form) uint64 {
+	var local []byte
+	buf := &local
+	if h.scratch != nil {
+		buf = h.scratch
+	}
+	*buf = confusables.AppendKey((*buf)[:0], s, f)
+	return hashBytes(*buf)
+}
