@@ -76,10 +76,10 @@ func offsetOf(f *payload.Field, trimmed string) int64 {
 // newMapping derives a mapping's keys from its trimmed email, its integration (an uppercased
 // applicationType when legacy, else an integrationId) and its trimmed identity.
 func newMapping(email, integration string, legacy bool, identity string) mapping {
-	m := mapping{email: email, emailKey: strings.ToLower(email), integration: integration,
+	m := mapping{email: email, emailKey: lower(email), integration: integration,
 		legacy: legacy, identity: identity, identityKey: identity, emailAt: -1, identityAt: -1}
 	if m.foldCase = legacy && caseInsensitiveLogins(integration); m.foldCase {
-		m.identityKey = strings.ToLower(identity)
+		m.identityKey = lower(identity)
 	}
 	return m
 }

@@ -3,7 +3,6 @@ package validate
 import (
 	"github.com/idlint/idlint/email"
 	"strings"
-	"unicode"
 
 	"github.com/idlint/idlint/payload"
 )
@@ -36,17 +35,4 @@ func checkEmailCase(p *Pass) {
 		return // a malformed address gets an email-format finding, not advice on its case
 	}
 	p.ReportField(f, "email %q has uppercase letters; SEI correlates developers by email, so give it in lowercase: %q", addr, strings.ToLower(addr))
-}
-
-// hasUpper reports whether s has an uppercase letter, looking at ASCII bytes first.
-func hasUpper(s string) bool {
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case 'A' <= c && c <= 'Z':
-			return true
-		case c >= 0x80:
-			return strings.IndexFunc(s[i:], unicode.IsUpper) >= 0
-		}
-	}
-	return false
 }

@@ -60,13 +60,3 @@ func checkIdentityFormat(p *Pass) {
 		}
 	}
 }
-
-// plainASCII reports whether s has only printable ASCII other than the space.
-func plainASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] <= ' ' || s[i] >= 0x7f {
-			return false
-		}
-	}
-	return true
-}

@@ -261,12 +261,3 @@ func differences(a, b string) string {
 	}
 	return ": it has " + strings.Join(diff, ", ")
 }
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}

@@ -1,0 +1,90 @@
+package validate
+
+import (
+	"strings"
+	"unicode"
+)
+
+// The byte-class tests every record's texts go through, several times over, eight bytes at a
+// time: a word of ASCII bytes can be classified with a few additions, none of which carries
+// from one byte into the next. Each is held to a byte-by-byte loop by TestASCIIWords.
+
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// word loads s[i:i+8], little-endian (the compiler makes it one load).
+func word(s string, i int) uint64 {
+	_ = s[i+7]
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+}
+
+// isASCII reports whether s has only ASCII bytes.
+func isASCII(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if word(s, i)&highs != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// plainASCII reports whether s has only printable ASCII other than the space (0x21 to 0x7E).
+func plainASCII(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		// A byte below 0x21 borrows its high bit in, 0x7F carries it in, and a non-ASCII byte
+		// has it. Only a byte flagged already can make a borrow flag the next one.
+		if x := word(s, i); ((x-0x21*ones)|(x+ones)|x)&highs != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// hasUpper reports whether s has an uppercase letter.
+func hasUpper(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := word(s, i)
+		if x&highs != 0 {
+			break // a multi-byte character: the loop below takes it from this word
+		}
+		// For an ASCII byte, adding 0x3F sets its high bit when it is 'A' or more, and adding
+		// 0x25 when it is past 'Z'.
+		if (x+0x3f*ones)&^(x+0x25*ones)&highs != 0 {
+			return true
+		}
+	}
+	for ; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'A' <= c && c <= 'Z':
+			return true
+		case c >= 0x80:
+			return strings.IndexFunc(s[i:], unicode.IsUpper) >= 0
+		}
+	}
+	return false
+}
+
+// lower returns s in lowercase, and s itself, without a copy, when it has no uppercase letter:
+// strings.ToLower looks at each byte for that, this at each word.
+func lower(s string) string {
+	if isASCII(s) && !hasUpper(s) {
+		return s
+	}
+	return strings.ToLower(s)
+}
