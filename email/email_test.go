@@ -276,3 +276,43 @@ func TestGoodIDNCache(t *testing.T) {
 		t.Error("пример.рф passed but is not remembered")
 	}
 }
+
+// TestGoodASCIICache: an ASCII domain that passed is remembered (goodASCII), and the answers
+// stay those of a check with nothing remembered, for passes and problems alike, at domains
+// that share a slot, from several goroutines at once.
+func TestGoodASCIICache(t *testing.T) {
+	addrs := []string{"jane@acme.com", "john..roe@acme.com", "a@acme.com.", "b@acme.co", "c@acme.c0m",
+		"d@acme.local", "e@xn--bcher-kva.de", "f@acme-.com", "g@sub.acme.com", "h@ACME.com", "i@acme.com"}
+	// Domains in one slot: the cache must tell them apart, and keep answering as they evict
+	// each other.
+	slot := goodASCII.slot("acme.com")
+	for i := 0; len(addrs) < 24 && i < 100000; i++ {
+		if dom := fmt.Sprintf("d%d.acme.com", i); goodASCII.slot(dom) == slot {
+			addrs = append(addrs, "k@"+dom, "k@"+dom[:len(dom)-1]+"-")
+		}
+	}
+	want := map[string]string{}
+	for _, a := range addrs {
+		goodASCII.reset()
+		want[a] = fmt.Sprint(Check(a))
+	}
+	if want["jane@acme.com"] != "<nil>" || want["john..roe@acme.com"] == "<nil>" || want["d@acme.local"] == "<nil>" {
+		t.Fatalf("first answers %v: the cases no longer pass and fail as meant", want)
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 50 * len(addrs) {
+				a := addrs[(i*(g+1))%len(addrs)]
+				if got := fmt.Sprint(Check(a)); got != want[a] {
+					t.Errorf("Check(%q) = %s, first %s", a, got, want[a])
+				}
+			}
+		})
+	}
+	wg.Wait()
+	Check("jane@acme.com")
+	if !goodASCII.has("acme.com") {
+		t.Error("acme.com passed but is not remembered")
+	}
+}
