@@ -42,6 +42,7 @@ type Engine struct {
 	broken *workerPanic // a Check panicked: the run cannot go on (see Check)
 
 	testHook func(step string) // called as each batch is checked and merged, for tests of panics
+	noPlain  bool              // Pass.Plain says no to every field, for tests of its shortcut
 }
 
 type ruleCheck struct {
@@ -179,6 +180,7 @@ func (e *Engine) diag(d payload.Diag) {
 func (e *Engine) checkRecord(w *worker, rec *payload.Record) {
 	p := &w.st.pass
 	p.rec = rec
+	p.notePlain(e.noPlain)
 	p.m, p.mapped = mappingOf(rec)
 	if w.st.enabled[Schema.ID] != nil {
 		for _, v := range e.schema.Check(rec) {
@@ -190,7 +192,7 @@ func (e *Engine) checkRecord(w *worker, rec *payload.Record) {
 		p.rule = c.rule
 		c.fn(p)
 	}
-	p.rec = nil
+	p.rec, p.plainOf = nil, nil
 }
 
 // violationPos points a schema violation at the key (unknown or repeated fields), the value, or

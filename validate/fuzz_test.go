@@ -15,7 +15,7 @@ import (
 // FuzzCheck runs the whole check — read, schema, rules — on arbitrary bytes in every input
 // format. Invariants: no panic; every finding has a rule, a severity and a position inside the
 // input; the same input gives the same findings; the set stage's sieve finds what replaying
-// every record finds. It is seeded with every rule case in testdata.
+// every record finds; the rules' shortcut for plain texts (Pass.Plain) changes nothing. It is seeded with every rule case in testdata.
 func FuzzCheck(f *testing.F) {
 	cases, _ := filepath.Glob(filepath.Join("..", "testdata", "rules", "*", "*"))
 	for _, c := range cases {
@@ -44,6 +44,9 @@ func FuzzCheck(f *testing.F) {
 		}
 		if all := checkReplayingEverything(t, data, in); !reflect.DeepEqual(first, all) {
 			t.Fatalf("the sieve changed the findings:\nsieve:\n%v\nevery record:\n%v", first, all)
+		}
+		if long := checkWith(t, data, in, validate.NoPlainShortcut); !reflect.DeepEqual(first, long) {
+			t.Fatalf("the rules' shortcut for plain texts changed the findings:\nshortcut:\n%v\nthe long way:\n%v", first, long)
 		}
 		if copies := checkWith(t, data, in, validate.KeepCopies); !reflect.DeepEqual(first, copies) {
 			t.Fatalf("the sieve keeping copies of the texts changed the findings:\nreading again:\n%v\ncopies:\n%v", first, copies)

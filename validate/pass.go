@@ -55,6 +55,42 @@ type Pass struct {
 	account     accountView
 	accountDone bool
 	mentions    []string
+
+	// plain has bit i set when plainOf.Fields[i] is a plain string (see Plain).
+	plain   uint64
+	plainOf *payload.Record
+}
+
+// notePlain tests each field of the record being checked once for Plain, for all the rules;
+// none when off.
+func (p *Pass) notePlain(off bool) {
+	p.plain, p.plainOf = 0, p.rec
+	if off {
+		return
+	}
+	for i := range min(len(p.rec.Fields), 64) {
+		if f := &p.rec.Fields[i]; f.Kind == payload.KindString && f.Value != "" && plainASCII(f.Value) {
+			p.plain |= 1 << i
+		}
+	}
+}
+
+// Plain reports whether f, a field of the record, is a string of printable ASCII other than
+// the space, and not empty: valid UTF-8, with nothing to trim, nothing hidden and no
+// look-alike letter. Most values are, and the rules that look for what is wrong with a text
+// skip them, asking here rather than each scanning the text again.
+func (p *Pass) Plain(f *payload.Field) bool {
+	if f.Kind != payload.KindString {
+		return false
+	}
+	if p.plainOf == p.rec {
+		for i := range min(len(p.rec.Fields), 64) {
+			if &p.rec.Fields[i] == f {
+				return p.plain&(1<<i) != 0
+			}
+		}
+	}
+	return f.Value != "" && plainASCII(f.Value)
 }
 
 // personal lists the values of a record that identify a person — its emails and identities, as

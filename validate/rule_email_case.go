@@ -30,7 +30,9 @@ func checkEmailCase(p *Pass) {
 	if !ok {
 		return
 	}
-	addr = strings.TrimSpace(addr)
+	if !p.Plain(f) {
+		addr = strings.TrimSpace(addr)
+	}
 	if !hasUpper(addr) || email.Check(addr) != nil {
 		return // a malformed address gets an email-format finding, not advice on its case
 	}

@@ -53,11 +53,13 @@ func checkEmailFormat(p *Pass) {
 	if !ok {
 		return
 	}
-	if addr = strings.TrimSpace(addr); addr == "" || !utf8.ValidString(addr) {
-		return // empty: a schema finding; not UTF-8: an encoding finding
-	}
-	if p.Enabled(UnicodeSpoofing) && spoofing(payload.FieldEmail, addr) != "" {
-		return // disguised characters: one unicode-spoofing finding says which
+	if !p.Plain(f) { // else it is UTF-8 and has nothing to trim or disguise
+		if addr = strings.TrimSpace(addr); addr == "" || !utf8.ValidString(addr) {
+			return // empty: a schema finding; not UTF-8: an encoding finding
+		}
+		if p.Enabled(UnicodeSpoofing) && spoofing(payload.FieldEmail, addr) != "" {
+			return // disguised characters: one unicode-spoofing finding says which
+		}
 	}
 	if prob := email.Check(addr); prob != nil {
 		p.ReportField(f, "email %q: %s", addr, prob.Message)

@@ -25,7 +25,7 @@ and points at the first byte that is not UTF-8 in a value. Save the file as UTF-
 func checkEncoding(p *Pass) {
 	rec := p.Record()
 	for f := range rec.Cells() {
-		if f.Kind != payload.KindString || utf8.ValidString(f.Value) {
+		if f.Kind != payload.KindString || p.Plain(f) || utf8.ValidString(f.Value) {
 			continue
 		}
 		char, at := 1, 0

@@ -37,9 +37,12 @@ func checkIdentityFormat(p *Pass) {
 		if !ok {
 			continue
 		}
+		if len(v) <= maxIdentityLen && p.Plain(f) {
+			continue // the common case: nothing to find
+		}
 		v = strings.TrimSpace(v)
 		if len(v) <= maxIdentityLen && plainASCII(v) {
-			continue // the common case: nothing to find
+			continue
 		}
 		if n := utf8.RuneCountInString(v); n > maxIdentityLen {
 			p.ReportField(f, "%s is %d characters long; account IDs are at most %d", name, n, maxIdentityLen)

@@ -44,8 +44,8 @@ func checkSpoofing(p *Pass) {
 	rec := p.Record()
 	for i := range rec.Fields {
 		f := &rec.Fields[i]
-		if f.Kind != payload.KindString {
-			continue
+		if f.Kind != payload.KindString || p.Plain(f) {
+			continue // plain text hides nothing
 		}
 		msg := ""
 		switch f.Name {
