@@ -107,3 +107,23 @@ func (h *keyHasher) formKey(s string, f confusables.Form) uint64 {
 	*buf = confusables.AppendKey((*buf)[:0], s, f)
 	return hashBytes(*buf)
 }
+
+// textSum hashes the mapping's email and identity as written (see textRef.sum). They are
+// usually the texts of the keys, already hashed: an email without uppercase letters is its
+// own emailKey, the very same string (see lower).
+func (h *keyHasher) textSum() uint32 {
+	m := h.m
+	var email, identity uint64
+	if m.email == m.emailKey {
+		email = h.text(hashedEmail, &h.email, m.emailKey)
+	} else {
+		email = maphash.String(seed, m.email)
+	}
+	if m.identity == m.identityKey {
+		identity = h.text(hashedIdentity, &h.identity, m.identityKey)
+	} else {
+		identity = maphash.String(seed, m.identity)
+	}
+	sum := mix(email, identity)
+	return uint32(sum>>32) ^ uint32(sum)
+}

@@ -75,7 +75,10 @@ type sieve struct {
 	texts    texts       // the emails and identities of the log
 	intern   map[integrationName]uint32
 	names    []integrationName // by the log's integration index
-	last     uint32            // the index of the last integration interned or found
+	// recent holds 1 + the index of an integration found lately, in the slot its hash picks
+	// (recordKeys.integration): a file has a handful of integrations, which a slot tells
+	// apart with a comparison where the map needs a hash of the name.
+	recent   [64]uint32
 	suspects chunked[suspect]
 	scratch  []byte
 	warmth   uint64       // what warm loads, kept so that the compiler keeps the loads
@@ -204,8 +207,8 @@ func (s *sieve) sameKeys(e *logEntry, keys *recordKeys) bool {
 
 // textSum hashes a mapping's email and identity as written, for textRef.sum.
 func textSum(m *mapping) uint32 {
-	h := mix(maphash.String(seed, m.email), maphash.String(seed, m.identity))
-	return uint32(h>>32) ^ uint32(h)
+	h := keyHasher{m: m}
+	return h.textSum()
 }
 
 // A fileStart is where the records of an input begin in the log.
@@ -274,6 +277,10 @@ type recordKeys struct {
 	unhashed uint8
 	// exact hashes the non-ASCII look-alike texts themselves (see add).
 	exact [numKeyKinds - 1]uint64
+	// integration hashes the integration (see internIntegration), and sum is textSum: the
+	// workers compute them with the keys, which hash the same texts.
+	integration uint64
+	sum         uint32
 }
 
 // keysOf computes a record's keys, but the look-alike keys of ASCII texts only for the kinds
@@ -295,6 +302,9 @@ func (s *sieve) keysOf(m *mapping, scratch *[]byte, lookAlikes uint8) recordKeys
 			k.nonASCII |= 1 << i
 			k.exact[i] = mix(h, maphash.String(seed, kind.text(m))) // the text within its key's group
 		}
+	}
+	if len(s.kinds) > 0 {
+		k.integration, k.sum = hasher.integrationHash(), hasher.textSum()
 	}
 	return k
 }
@@ -325,11 +335,11 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 	}
 	// A record the log cannot rebuild as a shadow is kept whole instead: past 4 GiB of copied
 	// texts (see texts), or past 2²³ integrations.
-	in, kept := s.internIntegration(m)
+	in, kept := s.internIntegration(m, keys.integration)
 	e := logEntry{line: at.Line, integration: in}
 	if s.source(at.File).rereadable() && m.emailAt >= 0 && m.identityAt >= 0 {
 		ref := textRef{at: m.emailAt, emailLen: len(m.email), identityLen: len(m.identity),
-			delta: m.identityAt - m.emailAt, sum: textSum(&m)}
+			delta: m.identityAt - m.emailAt, sum: keys.sum}
 		if w, ok := ref.pack(); ok {
 			e.texts, e.integration = w, e.integration|inInputBit
 		}
@@ -481,10 +491,11 @@ func (s *sieve) hashLookAlikes(kinds uint8) {
 
 // internIntegration returns the index of m's integration in names; ok is false when the log
 // has no room for another (see logEntry.integration).
-func (s *sieve) internIntegration(m mapping) (_ uint32, ok bool) {
+func (s *sieve) internIntegration(m mapping, hash uint64) (_ uint32, ok bool) {
 	name := integrationName{m.integration, m.legacy}
-	if s.names != nil && s.names[s.last] == name { // runs of one integration are common
-		return s.last, true
+	slot := &s.recent[hash%uint64(len(s.recent))]
+	if i := *slot; i != 0 && s.names[i-1] == name {
+		return i - 1, true
 	}
 	i, ok := s.intern[name]
 	if !ok {
@@ -498,7 +509,7 @@ func (s *sieve) internIntegration(m mapping) (_ uint32, ok bool) {
 		s.intern[name] = i
 		s.names = append(s.names, name)
 	}
-	s.last = i
+	*slot = i + 1
 	return i, true
 }
 

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 	"unsafe"
 
@@ -62,6 +63,32 @@ func TestLazyLimit(t *testing.T) {
 		s := sieve{maxLazy: tc.maxLazy, expected: tc.expected}
 		if got := s.lazyLimit(); got != tc.want {
 			t.Errorf("lazyLimit with maxLazy %d and %d records expected = %d, want %d", tc.maxLazy, tc.expected, got, tc.want)
+		}
+	}
+}
+
+// TestInternIntegration: integrations get indexes in the order they come, the same index each
+// time, however many share a slot of recent.
+func TestInternIntegration(t *testing.T) {
+	var s sieve
+	want := map[integrationName]uint32{}
+	for round := range 3 {
+		for i := range 300 {
+			n := (i*37 + round*11) % 300
+			m := newMapping("a@x.com", fmt.Sprint(n), n%2 == 0, "id")
+			if m.legacy {
+				m.integration = fmt.Sprintf("APP%d", n)
+			}
+			h := keyHasher{m: &m}
+			got, ok := s.internIntegration(m, h.integrationHash())
+			name := integrationName{m.integration, m.legacy}
+			if w, seen := want[name]; !ok || seen && got != w || !seen && int(got) != len(want) {
+				t.Fatalf("round %d: %v interned as %d, %v; want %d (seen %v, %d before)", round, name, got, ok, w, seen, len(want))
+			}
+			want[name] = got
+			if s.names[got] != name {
+				t.Fatalf("names[%d] = %v, want %v", got, s.names[got], name)
+			}
 		}
 	}
 }
