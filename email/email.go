@@ -524,16 +524,18 @@ func checkDomain(addr string, start int) (domainInfo, *Problem) {
 // comparing one costs a fraction of checking its labels, which was a third of a check.
 var goodASCII domainCache
 
-// A domainCache holds a few strings, in slots chosen by their length and last bytes; a string
-// that lands in a full slot takes it. Checks run on several goroutines at once, hence the
-// atomic pointers: a reader sees a whole string or none.
+// A domainCache holds a few strings, each in the slot its length and a few of its bytes pick.
+// A slot keeps the first string it gets: the domains a file uses most come early and often,
+// and a rare one that collides with them must not evict them. Checks run on several
+// goroutines at once, hence the atomic pointers: a reader sees a whole string or none.
 type domainCache struct {
-	slots [64]atomic.Pointer[string]
+	slots [256]atomic.Pointer[string]
 }
 
 func (c *domainCache) slot(dom string) *atomic.Pointer[string] {
 	n := len(dom)
-	return &c.slots[(n*7^int(dom[n-1])^int(dom[n/2])<<2)&(len(c.slots)-1)]
+	h := uint32(n)*0x01000193 ^ uint32(dom[0])<<16 ^ uint32(dom[n/2])<<8 ^ uint32(dom[n-1])
+	return &c.slots[(h*0x9E3779B9)>>24]
 }
 
 func (c *domainCache) has(dom string) bool {
@@ -549,9 +551,9 @@ func (c *domainCache) reset() {
 }
 
 func (c *domainCache) add(dom string) {
-	if !c.has(dom) {
+	if slot := c.slot(dom); slot.Load() == nil {
 		dom = strings.Clone(dom) // not pinning the rest of the caller's text
-		c.slot(dom).Store(&dom)
+		slot.CompareAndSwap(nil, &dom)
 	}
 }
 
