@@ -22,9 +22,10 @@ type Options struct {
 // record rules on each, on every core (see pipeline.go), and logs the mapped ones in the sieve
 // in input order; Result replays the set rules over the records whose keys repeat (see sieve).
 type Engine struct {
-	schema  *schema.Validator
-	enabled map[string]*Rule // read-only after New
-	records int
+	schema      *schema.Validator
+	checkSchema bool             // the schema rule is on: a map lookup saved per record
+	enabled     map[string]*Rule // read-only after New
+	records     int
 
 	// Owned by Check, and by the reader it runs (see pipeline.go).
 	files       []string       // display names of the inputs, indexed by Ref.File
@@ -75,6 +76,7 @@ func New(opts Options) (*Engine, error) {
 			setChecks = append(setChecks, ruleCheck{rule: r, fn: r.Set()})
 		}
 	}
+	e.checkSchema = e.enabled[Schema.ID] != nil
 	e.sieve.init(setChecks)
 	return e, nil
 }
@@ -182,7 +184,7 @@ func (e *Engine) checkRecord(w *worker, rec *payload.Record) {
 	p.rec = rec
 	p.notePlain(e.noPlain)
 	p.m, p.mapped = mappingOf(rec)
-	if w.st.enabled[Schema.ID] != nil {
+	if e.checkSchema {
 		for _, v := range e.schema.Check(rec) {
 			p.rule = Schema
 			p.Reportf(violationPos(rec, v), v.Field, "%s", v.Message)
