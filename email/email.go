@@ -16,6 +16,7 @@ package email
 
 import (
 	"fmt"
+	"hash/maphash"
 	"strconv"
 	"strings"
 	"sync"
@@ -524,7 +525,7 @@ func checkDomain(addr string, start int) (domainInfo, *Problem) {
 // comparing one costs a fraction of checking its labels, which was a third of a check.
 var goodASCII domainCache
 
-// A domainCache holds a few strings, each in the slot its length and a few of its bytes pick.
+// A domainCache holds a few strings, each in the slot its hash picks.
 // A slot keeps the first string it gets: the domains a file uses most come early and often,
 // and a rare one that collides with them must not evict them. Checks run on several
 // goroutines at once, hence the atomic pointers: a reader sees a whole string or none.
@@ -533,10 +534,10 @@ type domainCache struct {
 }
 
 func (c *domainCache) slot(dom string) *atomic.Pointer[string] {
-	n := len(dom)
-	h := uint32(n)*0x01000193 ^ uint32(dom[0])<<16 ^ uint32(dom[n/2])<<8 ^ uint32(dom[n-1])
-	return &c.slots[(h*0x9E3779B9)>>24]
+	return &c.slots[maphash.String(cacheSeed, dom)>>56]
 }
+
+var cacheSeed = maphash.MakeSeed()
 
 func (c *domainCache) has(dom string) bool {
 	p := c.slot(dom).Load()
@@ -552,8 +553,8 @@ func (c *domainCache) reset() {
 
 func (c *domainCache) add(dom string) {
 	if slot := c.slot(dom); slot.Load() == nil {
-		dom = strings.Clone(dom) // not pinning the rest of the caller's text
-		slot.CompareAndSwap(nil, &dom)
+		kept := strings.Clone(dom) // not pinning the rest of the caller's text
+		slot.CompareAndSwap(nil, &kept)
 	}
 }
 
