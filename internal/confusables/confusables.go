@@ -169,18 +169,57 @@ const (
 )
 
 // OwnKey reports whether s is its own key in form f: ASCII, with none of the characters the
-// form cannot give back, and no "rn". It is one pass with no branch per byte: most texts are
-// their own key, and callers test every text of a run.
+// form cannot give back, and no "rn". Callers test every text of a run, and most texts are
+// their own key, so it tests eight bytes at a time, and the rest with a table.
 func OwnKey(s string, f Form) bool {
+	lost := uint64('1') * ones // the one of "l" and "1" that f cannot give back
+	if f == Numbers {
+		lost = uint64('l') * ones
+	}
+	var r uint64 // 0x80 when the byte before is an "r"
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := word(s, i)
+		if x&highs != 0 {
+			return false
+		}
+		bad := equal(x, lost) | equal(x, '`'*ones) | equal(x, '"'*ones) | equal(x, '|'*ones) |
+			equal(x, 'I'*ones) | equal(x, 'O'*ones)
+		rs := equal(x, 'r'*ones)
+		if bad|(rs<<8|r)&equal(x, 'n'*ones) != 0 {
+			return false
+		}
+		r = rs >> 56
+	}
 	class := &ownKeyClass[f&1]
-	var not, r uint8
-	for i := 0; i < len(s); i++ {
-		k := class[s[i]]
-		not |= k&ownNot | r&k // r is ownN after an "r": with an "n", an "rn"
-		r = k & ownR << 1
+	var not, k uint8
+	if r != 0 {
+		k = ownR
+	}
+	for ; i < len(s); i++ {
+		c := class[s[i]]
+		not |= c&ownNot | k<<1&c // k is ownR after an "r": with an "n" (ownN), an "rn"
+		k = c & ownR
 	}
 	return not == 0
 }
+
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// word loads s[i:i+8], little-endian (the compiler makes it one load).
+func word(s string, i int) uint64 {
+	b := s[i : i+8]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+// equal sets the high bit of each byte of x, a word of ASCII bytes, that equals the byte of c
+// (a byte repeated), and clears every other bit: an ASCII byte that differs from c's is set
+// to its high bit by adding 0x7F, which never carries out of it.
+func equal(x, c uint64) uint64 { return ^((x ^ c) + 0x7f*ones) & highs }
 
 // AppendKey appends the key of s in form f to dst. A caller that hashes keys tests OwnKey
 // first, and calls AppendKey only for the texts that are not their own key.

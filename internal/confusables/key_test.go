@@ -1,6 +1,7 @@
 package confusables
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -64,7 +65,13 @@ func TestOwnKey(t *testing.T) {
 		}
 		texts, last = append(texts, next...), next
 	}
-	for _, s := range append(texts, keyTexts()...) {
+	// The same strings after and between eight-byte words, which OwnKey tests whole, and
+	// after an "r" that ends a word.
+	var long []string
+	for _, s := range texts {
+		long = append(long, "abcdefg"+s, "abcdefgh"+s+"abcdefgh", "abcdefgr"+s, "abcdefgr"+s+"abcdefgh", "abcd"+s+"efghijkl"+s)
+	}
+	for _, s := range slices.Concat(texts, long, keyTexts()) {
 		for _, f := range []Form{Words, Numbers} {
 			slow := string(rewrite(AppendSkeleton([]byte("p:"), s), 2, f))
 			own := OwnKey(s, f)
