@@ -104,9 +104,11 @@ func Check(addr string) *Problem {
 			fmt.Sprintf("has %d @ signs", strings.Count(addr, "@")))
 	}
 
-	localNonASCII, p := checkLocal(addr, at)
-	if p != nil {
-		return p
+	localNonASCII, p := -1, (*Problem)(nil)
+	if local := addr[:at]; seen&(cSpecial|cNonASCII|cOther) != 0 || !plainLocal(local) {
+		if localNonASCII, p = checkLocal(addr, at); p != nil {
+			return p
+		}
 	}
 	d, p := checkDomain(addr, at+1)
 	if p != nil {
@@ -315,6 +317,7 @@ const (
 	cLetter               // ASCII letter: allowed in a top-level domain
 	cSpecial              // space, control, or a character that starts a shape checkForm knows
 	cNonASCII             // a byte of a multi-byte UTF-8 sequence (or invalid UTF-8)
+	cOther                // any other ASCII character that is not atext, a dot or an @
 )
 
 // class has the character classes of each byte.
@@ -339,8 +342,20 @@ var class = func() (t [256]uint8) {
 	for _, c := range "!#$%&'*+-/=?^_`{|}~" {
 		t[c] |= cAtext
 	}
+	for c := range utf8.RuneSelf {
+		if t[c] == 0 && c != '.' && c != '@' {
+			t[c] |= cOther
+		}
+	}
 	return t
 }()
+
+// plainLocal reports whether a local part of atext and dots only is a dot-atom that checkLocal
+// passes: the common case, which then needs no look at each character.
+func plainLocal(local string) bool {
+	return local != "" && local[0] != '.' && local[len(local)-1] != '.' && len(local) <= maxLocal &&
+		!strings.Contains(local, "..")
+}
 
 // checkLocal checks the local part addr[:at] as an RFC 5322 dot-atom. It returns the byte
 // offset of its first non-ASCII character, or -1, for the checks that need the domain too.

@@ -325,3 +325,26 @@ func TestGoodASCIICache(t *testing.T) {
 		t.Error("acme.com passed but is not remembered")
 	}
 }
+
+// TestPlainLocal holds Check's shortcut for local parts of atext and dots to checkLocal, on
+// every such local part of up to five characters from an alphabet with dots in it, and at the
+// length limit.
+func TestPlainLocal(t *testing.T) {
+	locals, last := []string{""}, []string{""}
+	for range 5 {
+		var next []string
+		for _, s := range last {
+			for _, c := range []string{"a", ".", "+", "9"} {
+				next = append(next, s+c)
+			}
+		}
+		locals, last = append(locals, next...), next
+	}
+	locals = append(locals, strings.Repeat("a", maxLocal), strings.Repeat("a", maxLocal+1), strings.Repeat("a.", maxLocal/2))
+	for _, local := range locals {
+		_, p := checkLocal(local+"@x.com", len(local))
+		if got := plainLocal(local); got != (p == nil) {
+			t.Errorf("plainLocal(%q) = %v, but checkLocal says %v", local, got, p)
+		}
+	}
+}
