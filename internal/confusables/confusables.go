@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -27,6 +28,9 @@ var (
 	prototypes      map[rune]string
 	asciiPrototypes [128]string // prototypes of ASCII characters ("1" → "l", "m" → "rn")
 	asciiClass      [256]uint8  // by byte: asciiSelf, asciiMapped (in asciiPrototypes) or not ASCII
+	// asciiKeys is, by Form, what each ASCII character that is not its own key becomes in a
+	// key ("1" → "l" in Words), and "" for the others.
+	asciiKeys [2][128]string
 )
 
 // load parses the data: lines of "SOURCE ;\tPROTOTYPE ;\tMA\t# comment", with code points in
@@ -67,6 +71,13 @@ func load() {
 			}
 		}
 	}
+	for c := range 128 {
+		for _, f := range []Form{Words, Numbers} {
+			if key := string(rewrite(appendSkeleton(nil, string(rune(c))), 0, f)); key != string(rune(c)) {
+				asciiKeys[f][c] = key
+			}
+		}
+	}
 }
 
 // Prototype returns the ASCII text r can be mistaken for ("a" for U+0430 CYRILLIC SMALL
@@ -94,6 +105,11 @@ func Skeleton(s string) string { return string(AppendSkeleton(nil, s)) }
 // run on every email of a large file.
 func AppendSkeleton(dst []byte, s string) []byte {
 	loadOnce.Do(load)
+	return appendSkeleton(dst, s)
+}
+
+// appendSkeleton is AppendSkeleton once the data is loaded.
+func appendSkeleton(dst []byte, s string) []byte {
 	// One pass: the runs of characters that are their own prototype are copied whole, and the
 	// first non-ASCII byte sends the whole string to the general case.
 	start, run := len(dst), 0
@@ -224,7 +240,26 @@ func equal(x, c uint64) uint64 { return ^((x ^ c) + 0x7f*ones) & highs }
 // AppendKey appends the key of s in form f to dst. A caller that hashes keys tests OwnKey
 // first, and calls AppendKey only for the texts that are not their own key.
 func AppendKey(dst []byte, s string, f Form) []byte {
-	return rewrite(AppendSkeleton(dst, s), len(dst), f)
+	loadOnce.Do(load)
+	// ASCII text in one pass, as in AppendSkeleton, with the form's rewriting folded in:
+	// asciiKeys has what each character's prototype becomes, and an "rn" of the text is an
+	// "rn" of its skeleton (no prototype of an ASCII character starts with "n" or ends with
+	// "r"; TestOwnKey would fail), which becomes "m".
+	start, run := len(dst), 0
+	keys := &asciiKeys[f&1]
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf:
+			return rewrite(appendSkeleton(dst[:start], s), start, f)
+		case c == 'n' && i > 0 && s[i-1] == 'r':
+			dst = append(append(dst, s[run:i-1]...), 'm')
+			run = i + 1
+		case keys[c] != "":
+			dst = append(append(dst, s[run:i]...), keys[c]...)
+			run = i + 1
+		}
+	}
+	return append(dst, s[run:]...)
 }
 
 // rewrite turns the skeleton in dst[start:] into f's key, in place: a key is never longer than

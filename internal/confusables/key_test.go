@@ -121,3 +121,11 @@ func BenchmarkOwnKey(b *testing.B) {
 		OwnKey("557058:d66661e5-a549-4672-ba14-bd3819ae0de7", Numbers)
 	}
 }
+
+func BenchmarkAppendKey(b *testing.B) {
+	var buf []byte
+	for b.Loop() {
+		buf = AppendKey(buf[:0], "lauren.johnson138", Numbers)
+		buf = AppendKey(buf[:0], "williamss187", Numbers)
+	}
+}
