@@ -177,13 +177,11 @@ func (e *Engine) diag(d payload.Diag) {
 	e.emit(r, f)
 }
 
-// checkRecord runs the schema and the record rules on one record, on a worker. The worker's
-// Pass keeps the record's mapping for the sieve.
+// checkRecord runs the schema and the record rules on one record, on a worker.
 func (e *Engine) checkRecord(w *worker, rec *payload.Record) {
 	p := &w.st.pass
 	p.rec = rec
 	p.notePlain(e.noPlain)
-	p.m, p.mapped = mappingOf(rec)
 	if e.checkSchema {
 		for _, v := range e.schema.Check(rec) {
 			p.rule = Schema

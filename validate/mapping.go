@@ -34,12 +34,13 @@ func (m mapping) system() string {
 	return "integration " + m.integration
 }
 
-// mappingOf extracts a record's mapping. ok is false when a field is missing, empty or of the
-// wrong type: the schema and the field rules report those, and the set rules skip the record.
-func mappingOf(rec *payload.Record) (m mapping, ok bool) {
+// mappingOf extracts a record's mapping into *m. It is false when a field is missing, empty or
+// of the wrong type: the schema and the field rules report those, and the set rules skip the
+// record.
+func mappingOf(rec *payload.Record, m *mapping) bool {
 	email, ef, ok := rec.String(payload.FieldEmail)
 	if email = strings.TrimSpace(email); !ok || email == "" {
-		return m, false
+		return false
 	}
 	idName, integration, legacy := payload.FieldIdentity, "", false
 	if f, ok := rec.Field(payload.FieldApplicationType); ok && f.Kind == payload.KindString {
@@ -48,15 +49,15 @@ func mappingOf(rec *payload.Record) (m mapping, ok bool) {
 		integration = f.Value
 	}
 	if integration == "" {
-		return m, false
+		return false
 	}
 	identity, idf, ok := rec.String(idName)
 	if identity = strings.TrimSpace(identity); !ok || identity == "" {
-		return m, false
+		return false
 	}
-	m = newMapping(email, integration, legacy, identity)
+	*m = newMapping(email, integration, legacy, identity)
 	m.emailAt, m.identityAt = offsetOf(ef, email), offsetOf(idf, identity)
-	return m, true
+	return true
 }
 
 // offsetOf returns where trimmed, the field's value trimmed, is written as it is in the input,

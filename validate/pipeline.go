@@ -272,7 +272,6 @@ func (e *Engine) check(w *worker, b *batch) {
 	if e.testHook != nil {
 		e.testHook("check")
 	}
-	p := &w.st.pass
 	w.st.file, w.st.fileIdx, w.st.format = b.name, b.input, b.format
 	w.st.findings = b.findings[:0]
 	for i := range b.items {
@@ -282,7 +281,7 @@ func (e *Engine) check(w *worker, b *batch) {
 			continue
 		}
 		e.checkRecord(w, &it.rec)
-		if it.m, it.mapped = p.m, p.mapped; it.mapped {
+		if it.mapped = mappingOf(&it.rec, &it.m); it.mapped {
 			it.keys = e.sieve.keysOf(&it.m, &w.scratch, e.sieve.needsLookAlikes())
 		}
 	}
@@ -332,7 +331,7 @@ func (e *Engine) merge(b *batch) {
 	for i := range b.items {
 		if it := &b.items[i]; it.mapped {
 			at := Ref{File: uint32(b.input), Line: uint32(it.rec.Pos.Line)}
-			e.sieve.add(&it.rec, it.m, it.keys, at)
+			e.sieve.add(&it.rec, &it.m, &it.keys, at)
 		}
 	}
 	clear(b.findings) // let go of the findings' strings: the batch is kept for reuse

@@ -329,7 +329,7 @@ func (s *sieve) lazyLimit() int { return max(s.maxLazy, int(s.expected/lazyLookA
 
 // add logs a mapped record, with its keys from keysOf, and keeps a copy of it if it is a
 // suspect. Records must be added in input order.
-func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
+func (s *sieve) add(rec *payload.Record, m *mapping, keys *recordKeys, at Ref) {
 	if len(s.kinds) == 0 {
 		return
 	}
@@ -355,7 +355,8 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 		need = allKinds // a suspect in every key, which must then be known
 	}
 	if keys.unhashed&need != 0 {
-		keys = s.keysOf(&m, &s.scratch, need) // a worker did not know yet that they are needed
+		fresh := s.keysOf(m, &s.scratch, need) // a worker did not know yet that they are needed
+		keys = &fresh
 	}
 	if first := keys.nonASCII &^ s.needsLookAlikes(); first != 0 {
 		s.hashLookAlikes(first) // and adds them to sawNonASCII
@@ -387,7 +388,7 @@ func (s *sieve) add(rec *payload.Record, m mapping, keys recordKeys, at Ref) {
 		s.rebuild(&s.nonASCII, true, 2*len(s.nonASCII.words))
 	}
 	if seen != 0 {
-		s.suspects.append(suspect{seq: seq, seen: seen, rec: copyRecord(rec), m: m})
+		s.suspects.append(suspect{seq: seq, seen: seen, rec: copyRecord(rec), m: *m})
 	}
 }
 
@@ -491,7 +492,7 @@ func (s *sieve) hashLookAlikes(kinds uint8) {
 
 // internIntegration returns the index of m's integration in names; ok is false when the log
 // has no room for another (see logEntry.integration).
-func (s *sieve) internIntegration(m mapping, hash uint64) (_ uint32, ok bool) {
+func (s *sieve) internIntegration(m *mapping, hash uint64) (_ uint32, ok bool) {
 	name := integrationName{m.integration, m.legacy}
 	slot := &s.recent[hash%uint64(len(s.recent))]
 	if i := *slot; i != 0 && s.names[i-1] == name {

@@ -80,7 +80,7 @@ func TestInternIntegration(t *testing.T) {
 				m.integration = fmt.Sprintf("APP%d", n)
 			}
 			h := keyHasher{m: &m}
-			got, ok := s.internIntegration(m, h.integrationHash())
+			got, ok := s.internIntegration(&m, h.integrationHash())
 			name := integrationName{m.integration, m.legacy}
 			if w, seen := want[name]; !ok || seen && got != w || !seen && int(got) != len(want) {
 				t.Fatalf("round %d: %v interned as %d, %v; want %d (seen %v, %d before)", round, name, got, ok, w, seen, len(want))
