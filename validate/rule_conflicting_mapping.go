@@ -68,6 +68,9 @@ func newConflictingMapping() func(*Pass) {
 // developerKey folds the forms of one mailbox together: case, and a "+tag" after the local
 // part ("jane.doe+github@acme.com" is delivered to jane.doe@acme.com).
 func developerKey(emailKey string) string {
+	if strings.IndexByte(emailKey, '+') < 0 {
+		return emailKey // the common case, found faster than the @
+	}
 	at := strings.LastIndexByte(emailKey, '@')
 	if at < 0 {
 		return emailKey
