@@ -15,7 +15,8 @@ import (
 // FuzzCheck runs the whole check — read, schema, rules — on arbitrary bytes in every input
 // format. Invariants: no panic; every finding has a rule, a severity and a position inside the
 // input; the same input gives the same findings; the set stage's sieve finds what replaying
-// every record finds; the rules' shortcut for plain texts (Pass.Plain) changes nothing. It is seeded with every rule case in testdata.
+// every record finds; the rules' shortcut for plain texts (Pass.Plain) changes nothing. It is
+// seeded with every rule case in testdata.
 func FuzzCheck(f *testing.F) {
 	cases, _ := filepath.Glob(filepath.Join("..", "testdata", "rules", "*", "*"))
 	for _, c := range cases {

@@ -57,14 +57,15 @@ type Pass struct {
 	mentions    []string
 
 	// plain has bit i set when plainOf.Fields[i] is a plain string (see Plain).
-	plain   uint64
-	plainOf *payload.Record
+	plain    uint64
+	plainOf  *payload.Record
+	plainOff bool // Plain says no to everything, for tests (Engine.noPlain)
 }
 
-// notePlain tests each field of the record being checked once for Plain, for all the rules;
-// none when off.
+// notePlain tests each field of the record being checked once for Plain, for all the rules.
+// When off, Plain says no to every field.
 func (p *Pass) notePlain(off bool) {
-	p.plain, p.plainOf = 0, p.rec
+	p.plain, p.plainOf, p.plainOff = 0, p.rec, off
 	if off {
 		return
 	}
@@ -77,10 +78,11 @@ func (p *Pass) notePlain(off bool) {
 
 // Plain reports whether f, a field of the record, is a string of printable ASCII other than
 // the space, and not empty: valid UTF-8, with nothing to trim, nothing hidden and no
-// look-alike letter. Most values are, and the rules that look for what is wrong with a text
-// skip them, asking here rather than each scanning the text again.
+// character from another script to disguise a letter. Most values are, and the rules that
+// look for what is wrong with a text skip them, asking here rather than each scanning the
+// text again.
 func (p *Pass) Plain(f *payload.Field) bool {
-	if f.Kind != payload.KindString {
+	if f.Kind != payload.KindString || p.plainOff {
 		return false
 	}
 	if p.plainOf == p.rec {
@@ -141,7 +143,8 @@ func (p *Pass) Format() payload.Format { return p.st.format }
 func (p *Pass) Record() *payload.Record { return p.rec }
 
 // Mapping returns the record's email, integration and identity when all three are there with
-// the right types; rules about relations between records skip records without one.
+// the right types; rules about relations between records skip records without one. Only set
+// functions may use it: the record stage builds mappings for the sieve, not in the Pass.
 func (p *Pass) Mapping() (mapping, bool) { return p.m, p.mapped }
 
 // Account returns what the run knew of the current record's account before this record: the

@@ -17,8 +17,8 @@ const (
 	keyNone              keyKind = iota
 	keyAccount                   // an identity in an integration: whose account is it?
 	keyDeveloper                 // a mailbox (email without case or +tag) in an integration
-	keyLookAlike                 // the confusable skeleton of an email
-	keyIdentityLookAlike         // the confusable skeleton of an identity, in an integration
+	keyLookAlike                 // an email's look: its confusable skeleton (see keyHasher)
+	keyIdentityLookAlike         // an identity's look, in an integration
 	numKeyKinds
 )
 
@@ -33,7 +33,7 @@ func (k keyKind) hash(m *mapping, scratch *[]byte) uint64 {
 // isLookAlike reports whether k relates texts that look alike.
 func (k keyKind) isLookAlike() bool { return k == keyLookAlike || k == keyIdentityLookAlike }
 
-// text returns the text a look-alike key is the skeleton of.
+// text returns the text whose look a look-alike key stands for.
 func (k keyKind) text(m *mapping) string {
 	if k == keyLookAlike {
 		return m.emailKey

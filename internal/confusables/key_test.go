@@ -71,6 +71,11 @@ func TestOwnKey(t *testing.T) {
 	for _, s := range texts {
 		long = append(long, "abcdefg"+s, "abcdefgh"+s+"abcdefgh", "abcdefgr"+s, "abcdefgr"+s+"abcdefgh", "abcd"+s+"efghijkl"+s)
 	}
+	// Every ASCII byte, controls and DEL included, on its own and inside a word: OwnKey's
+	// tables are written out, and the data could one day map one of these.
+	for c := range 0x80 {
+		long = append(long, string(rune(c)), "abcd"+string(rune(c))+"efghijk")
+	}
 	for _, s := range slices.Concat(texts, long, keyTexts()) {
 		for _, f := range []Form{Words, Numbers} {
 			slow := string(rewrite(AppendSkeleton([]byte("p:"), s), 2, f))
