@@ -61,7 +61,9 @@ func checkCSVInjection(p *Pass) {
 //   - a tab or carriage return first: when one of the above follows it, as OWASP warns; a
 //     lone leading tab is the whitespace rule's.
 func formula(v string) bool {
-	v = strings.TrimLeft(v, "\t\r")
+	for v != "" && (v[0] == '\t' || v[0] == '\r') { // not strings.TrimLeft, which builds a set each call
+		v = v[1:]
+	}
 	if v == "" {
 		return false
 	}
