@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"encoding/binary"
 	"strings"
 	"unicode"
 )
@@ -81,10 +82,32 @@ func hasUpper(s string) bool {
 }
 
 // lower returns s in lowercase, and s itself, without a copy, when it has no uppercase letter:
-// strings.ToLower looks at each byte for that, this at each word.
+// strings.ToLower looks at each byte for that, this at each word, and lowers ASCII text a word
+// at a time too (logins such as "JaneDoe" are common where logins ignore case).
 func lower(s string) string {
-	if isASCII(s) && !hasUpper(s) {
+	if !isASCII(s) {
+		return strings.ToLower(s)
+	}
+	if !hasUpper(s) {
 		return s
 	}
-	return strings.ToLower(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := word(s, i)
+		// 0x20 added to each byte from 'A' to 'Z' (see hasUpper), which never carries.
+		x += (x + 0x3f*ones) &^ (x + 0x25*ones) & highs >> 2
+		var w [8]byte
+		binary.LittleEndian.PutUint64(w[:], x)
+		b.Write(w[:])
+	}
+	for ; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }

@@ -79,3 +79,17 @@ func FuzzASCIIWords(f *testing.F) {
 	f.Add("müller@BÜCHER.de")
 	f.Fuzz(checkASCIIWords)
 }
+
+func BenchmarkLower(b *testing.B) {
+	for b.Loop() {
+		lower("JaneDoe-Contractor42")
+		lower("Lauren.Johnson@Acme-Corp.com")
+	}
+}
+
+func BenchmarkToLower(b *testing.B) {
+	for b.Loop() {
+		strings.ToLower("JaneDoe-Contractor42")
+		strings.ToLower("Lauren.Johnson@Acme-Corp.com")
+	}
+}
