@@ -111,3 +111,22 @@ func lower(s string) string {
 	}
 	return b.String()
 }
+
+// upper returns s in uppercase, and s itself, without a copy, when it has no lowercase letter:
+// applicationTypes are written in uppercase, and strings.ToUpper looks at each byte for that.
+func upper(s string) string {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		// For an ASCII byte, adding 0x1F sets its high bit when it is 'a' or more, and adding
+		// 0x05 when it is past 'z'.
+		if x := word(s, i); x&highs != 0 || (x+0x1f*ones)&^(x+0x05*ones)&highs != 0 {
+			return strings.ToUpper(s)
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || 'a' <= c && c <= 'z' {
+			return strings.ToUpper(s)
+		}
+	}
+	return s
+}

@@ -42,6 +42,9 @@ func checkASCIIWords(t *testing.T, s string) {
 	if got, want := lower(s), strings.ToLower(s); got != want {
 		t.Fatalf("lower(%q) = %q, want %q", s, got, want)
 	}
+	if got, want := upper(s), strings.ToUpper(s); got != want {
+		t.Fatalf("upper(%q) = %q, want %q", s, got, want)
+	}
 }
 
 // TestASCIIWords puts each byte at the edges of the classes, and pairs of them, at every

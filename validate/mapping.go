@@ -44,7 +44,7 @@ func mappingOf(rec *payload.Record, m *mapping) bool {
 	}
 	idName, integration, legacy := payload.FieldIdentity, "", false
 	if f, ok := rec.Field(payload.FieldApplicationType); ok && f.Kind == payload.KindString {
-		idName, integration, legacy = payload.FieldCloudID, strings.ToUpper(strings.TrimSpace(f.Value)), true
+		idName, integration, legacy = payload.FieldCloudID, upper(strings.TrimSpace(f.Value)), true
 	} else if f, ok := rec.Field(payload.FieldIntegrationID); ok && f.Kind == payload.KindNumber {
 		integration = f.Value
 	}
