@@ -110,7 +110,7 @@ func (h *keyHasher) formKey(s string, f confusables.Form) uint64 {
 
 // textSum hashes the mapping's email and identity as written (see textRef.sum). They are
 // usually the texts of the keys, already hashed: an email without uppercase letters is its
-// own emailKey, the very same string (see lower).
+// own emailKey, the very same string (see ascii.Lower).
 func (h *keyHasher) textSum() uint32 {
 	m := h.m
 	var email, identity uint64

@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"strings"
 
+	"github.com/idlint/idlint/internal/ascii"
 	"github.com/idlint/idlint/payload"
 )
 
@@ -44,7 +45,7 @@ func mappingOf(rec *payload.Record, m *mapping) bool {
 	}
 	idName, integration, legacy := payload.FieldIdentity, "", false
 	if f, ok := rec.Field(payload.FieldApplicationType); ok && f.Kind == payload.KindString {
-		idName, integration, legacy = payload.FieldCloudID, upper(strings.TrimSpace(f.Value)), true
+		idName, integration, legacy = payload.FieldCloudID, ascii.Upper(strings.TrimSpace(f.Value)), true
 	} else if f, ok := rec.Field(payload.FieldIntegrationID); ok && f.Kind == payload.KindNumber {
 		integration = f.Value
 	}
@@ -77,10 +78,10 @@ func offsetOf(f *payload.Field, trimmed string) int64 {
 // newMapping derives a mapping's keys from its trimmed email, its integration (an uppercased
 // applicationType when legacy, else an integrationId) and its trimmed identity.
 func newMapping(email, integration string, legacy bool, identity string) mapping {
-	m := mapping{email: email, emailKey: lower(email), integration: integration,
+	m := mapping{email: email, emailKey: ascii.Lower(email), integration: integration,
 		legacy: legacy, identity: identity, identityKey: identity, emailAt: -1, identityAt: -1}
 	if m.foldCase = legacy && caseInsensitiveLogins(integration); m.foldCase {
-		m.identityKey = lower(identity)
+		m.identityKey = ascii.Lower(identity)
 	}
 	return m
 }

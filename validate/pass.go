@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/idlint/idlint/internal/ascii"
 	"github.com/idlint/idlint/payload"
 )
 
@@ -70,7 +71,7 @@ func (p *Pass) notePlain(off bool) {
 		return
 	}
 	for i := range min(len(p.rec.Fields), 64) {
-		if f := &p.rec.Fields[i]; f.Kind == payload.KindString && f.Value != "" && plainASCII(f.Value) {
+		if f := &p.rec.Fields[i]; f.Kind == payload.KindString && f.Value != "" && ascii.Plain(f.Value) {
 			p.plain |= 1 << i
 		}
 	}
@@ -92,7 +93,7 @@ func (p *Pass) Plain(f *payload.Field) bool {
 			}
 		}
 	}
-	return f.Value != "" && plainASCII(f.Value)
+	return f.Value != "" && ascii.Plain(f.Value)
 }
 
 // personal lists the values of a record that identify a person — its emails and identities, as

@@ -1,9 +1,10 @@
 package validate
 
 import (
-	"github.com/idlint/idlint/email"
 	"strings"
 
+	"github.com/idlint/idlint/email"
+	"github.com/idlint/idlint/internal/ascii"
 	"github.com/idlint/idlint/payload"
 )
 
@@ -33,7 +34,7 @@ func checkEmailCase(p *Pass) {
 	if !p.Plain(f) {
 		addr = strings.TrimSpace(addr)
 	}
-	if !hasUpper(addr) || email.Check(addr) != nil {
+	if !ascii.HasUpper(addr) || email.Check(addr) != nil {
 		return // a malformed address gets an email-format finding, not advice on its case
 	}
 	p.ReportField(f, "email %q has uppercase letters; SEI correlates developers by email, so give it in lowercase: %q", addr, strings.ToLower(addr))

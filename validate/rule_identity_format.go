@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/idlint/idlint/internal/ascii"
 	"github.com/idlint/idlint/payload"
 )
 
@@ -41,7 +42,7 @@ func checkIdentityFormat(p *Pass) {
 			continue // the common case: nothing to find
 		}
 		v = strings.TrimSpace(v)
-		if len(v) <= maxIdentityLen && plainASCII(v) {
+		if len(v) <= maxIdentityLen && ascii.Plain(v) {
 			continue
 		}
 		if n := utf8.RuneCountInString(v); n > maxIdentityLen {

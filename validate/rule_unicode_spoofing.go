@@ -8,6 +8,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 	"golang.org/x/text/unicode/runenames"
 
+	"github.com/idlint/idlint/internal/ascii"
 	"github.com/idlint/idlint/internal/confusables"
 	"github.com/idlint/idlint/payload"
 )
@@ -69,7 +70,7 @@ func checkSpoofing(p *Pass) {
 
 // spoofing describes the first disguise in a field's value, or returns "".
 func spoofing(name, v string) string {
-	if plainASCII(v) {
+	if ascii.Plain(v) {
 		return "" // the common case: nothing to hide in
 	}
 	if msg := hiddenCharacter(name, v); msg != "" {
@@ -97,7 +98,7 @@ func spoofing(name, v string) string {
 // hiddenCharacter describes the first invisible or bidirectional control character in a
 // field's value, or returns "".
 func hiddenCharacter(name, v string) string {
-	if plainASCII(v) {
+	if ascii.Plain(v) {
 		return ""
 	}
 	char := 0
@@ -219,7 +220,7 @@ func newLookAlikes() func(*Pass) {
 // returns the earlier text that looks the same, where it is and how they differ, if there is
 // one to report.
 func firstLookAlike(p *Pass, first map[uint64]lookAlike, key uint64, field, value, text string) (other string, at Ref, diff string, ok bool) {
-	nonASCII := !isASCII(text)
+	nonASCII := !ascii.IsASCII(text)
 	// Reported already: by the record half, or, for an email not in NFC, by email-format, which
 	// names the composed form (the composed twin is the right spelling, not a look-alike).
 	disguised := nonASCII && (spoofing(field, value) != "" ||

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync/atomic"
 
+	"github.com/idlint/idlint/internal/ascii"
 	"github.com/idlint/idlint/payload"
 )
 
@@ -291,7 +292,7 @@ func (s *sieve) keysOf(m *mapping, scratch *[]byte, lookAlikes uint8) recordKeys
 	hasher := keyHasher{m: m, scratch: scratch}
 	for i, kind := range s.kinds {
 		lookAlike := kind.isLookAlike()
-		nonASCII := lookAlike && !hasher.ownKey(kind) && !isASCII(kind.text(m))
+		nonASCII := lookAlike && !hasher.ownKey(kind) && !ascii.IsASCII(kind.text(m))
 		if lookAlike && !nonASCII && lookAlikes&(1<<i) == 0 {
 			k.unhashed |= 1 << i
 			continue

@@ -18,6 +18,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/idlint/idlint/internal/ascii"
 )
 
 //go:embed confusables.txt
@@ -188,21 +190,21 @@ const (
 // form cannot give back, and no "rn". Callers test every text of a run, and most texts are
 // their own key, so it tests eight bytes at a time, and the rest with a table.
 func OwnKey(s string, f Form) bool {
-	lost := uint64('1') * ones // the one of "l" and "1" that f cannot give back
+	lost := uint64('1') * ascii.Ones // the one of "l" and "1" that f cannot give back
 	if f == Numbers {
-		lost = uint64('l') * ones
+		lost = uint64('l') * ascii.Ones
 	}
 	var r uint64 // 0x80 when the byte before is an "r"
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		x := word(s, i)
-		if x&highs != 0 {
+		x := ascii.Word(s, i)
+		if x&ascii.Highs != 0 {
 			return false
 		}
-		bad := equal(x, lost) | equal(x, '`'*ones) | equal(x, '"'*ones) | equal(x, '|'*ones) |
-			equal(x, 'I'*ones) | equal(x, 'O'*ones)
-		rs := equal(x, 'r'*ones)
-		if bad|(rs<<8|r)&equal(x, 'n'*ones) != 0 {
+		bad := ascii.Equal(x, lost) | ascii.Equal(x, '`'*ascii.Ones) | ascii.Equal(x, '"'*ascii.Ones) |
+			ascii.Equal(x, '|'*ascii.Ones) | ascii.Equal(x, 'I'*ascii.Ones) | ascii.Equal(x, 'O'*ascii.Ones)
+		rs := ascii.Equal(x, 'r'*ascii.Ones)
+		if bad|(rs<<8|r)&ascii.Equal(x, 'n'*ascii.Ones) != 0 {
 			return false
 		}
 		r = rs >> 56
@@ -219,23 +221,6 @@ func OwnKey(s string, f Form) bool {
 	}
 	return not == 0
 }
-
-const (
-	ones  = 0x0101010101010101
-	highs = 0x8080808080808080
-)
-
-// word loads s[i:i+8], little-endian (the compiler makes it one load).
-func word(s string, i int) uint64 {
-	b := s[i : i+8]
-	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
-}
-
-// equal sets the high bit of each byte of x, a word of ASCII bytes, that equals the byte of c
-// (a byte repeated), and clears every other bit: an ASCII byte that differs from c's is set
-// to its high bit by adding 0x7F, which never carries out of it.
-func equal(x, c uint64) uint64 { return ^((x ^ c) + 0x7f*ones) & highs }
 
 // AppendKey appends the key of s in form f to dst. A caller that hashes keys tests OwnKey
 // first, and calls AppendKey only for the texts that are not their own key.

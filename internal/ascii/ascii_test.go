@@ -1,4 +1,4 @@
-package validate
+package ascii
 
 import (
 	"strings"
@@ -6,7 +6,7 @@ import (
 	"unicode"
 )
 
-// The byte-by-byte definitions the word-at-a-time tests in ascii.go must agree with.
+// The byte-by-byte definitions the word-at-a-time tests must agree with.
 
 func isASCIIBytes(s string) bool {
 	for i := 0; i < len(s); i++ {
@@ -28,29 +28,29 @@ func plainASCIIBytes(s string) bool {
 
 func hasUpperBytes(s string) bool { return strings.IndexFunc(s, unicode.IsUpper) >= 0 }
 
-func checkASCIIWords(t *testing.T, s string) {
+func checkWords(t *testing.T, s string) {
 	t.Helper()
-	if got, want := isASCII(s), isASCIIBytes(s); got != want {
-		t.Fatalf("isASCII(%q) = %v, want %v", s, got, want)
+	if got, want := IsASCII(s), isASCIIBytes(s); got != want {
+		t.Fatalf("IsASCII(%q) = %v, want %v", s, got, want)
 	}
-	if got, want := plainASCII(s), plainASCIIBytes(s); got != want {
-		t.Fatalf("plainASCII(%q) = %v, want %v", s, got, want)
+	if got, want := Plain(s), plainASCIIBytes(s); got != want {
+		t.Fatalf("Plain(%q) = %v, want %v", s, got, want)
 	}
-	if got, want := hasUpper(s), hasUpperBytes(s); got != want {
-		t.Fatalf("hasUpper(%q) = %v, want %v", s, got, want)
+	if got, want := HasUpper(s), hasUpperBytes(s); got != want {
+		t.Fatalf("HasUpper(%q) = %v, want %v", s, got, want)
 	}
-	if got, want := lower(s), strings.ToLower(s); got != want {
-		t.Fatalf("lower(%q) = %q, want %q", s, got, want)
+	if got, want := Lower(s), strings.ToLower(s); got != want {
+		t.Fatalf("Lower(%q) = %q, want %q", s, got, want)
 	}
-	if got, want := upper(s), strings.ToUpper(s); got != want {
-		t.Fatalf("upper(%q) = %q, want %q", s, got, want)
+	if got, want := Upper(s), strings.ToUpper(s); got != want {
+		t.Fatalf("Upper(%q) = %q, want %q", s, got, want)
 	}
 }
 
-// TestASCIIWords puts each byte at the edges of the classes, and pairs of them, at every
+// TestWords puts each byte at the edges of the classes, and pairs of them, at every
 // position of strings of up to 19 bytes: in the words, across their boundaries and in the
 // tails.
-func TestASCIIWords(t *testing.T) {
+func TestWords(t *testing.T) {
 	edges := []byte{0x00, 0x01, 0x1f, ' ', '!', '"', '@', 'A', 'B', 'Y', 'Z', '[', '`', 'a', 'z', '{', '~', 0x7f, 0x80, 0xc3, 0xc4, 0xff}
 	for n := range 20 {
 		for _, base := range []byte{'x', '!', '~', 'A'} {
@@ -58,11 +58,11 @@ func TestASCIIWords(t *testing.T) {
 				for _, b := range edges {
 					s := []byte(strings.Repeat(string(base), n))
 					s[i] = b
-					checkASCIIWords(t, string(s))
+					checkWords(t, string(s))
 					for j := i + 1; j < n; j++ {
 						for _, c := range edges {
 							s[j] = c
-							checkASCIIWords(t, string(s))
+							checkWords(t, string(s))
 						}
 						s[j] = base
 					}
@@ -72,21 +72,21 @@ func TestASCIIWords(t *testing.T) {
 	}
 	for _, s := range []string{"", "jane.doe@acme.com", "Jane.Doe@Acme.com", "JÖRG@bücher.de", "jörg@BÜCHER.de",
 		"müller@bücher.de", "ǅ", "ǆ", "\xc3\x28", "abcdefgh\u0130"} {
-		checkASCIIWords(t, s)
+		checkWords(t, s)
 	}
 }
 
-func FuzzASCIIWords(f *testing.F) {
+func FuzzWords(f *testing.F) {
 	f.Add("jane.doe@acme.com")
 	f.Add("Jane.Doe@Acme.com\x7f")
 	f.Add("müller@BÜCHER.de")
-	f.Fuzz(checkASCIIWords)
+	f.Fuzz(checkWords)
 }
 
 func BenchmarkLower(b *testing.B) {
 	for b.Loop() {
-		lower("JaneDoe-Contractor42")
-		lower("Lauren.Johnson@Acme-Corp.com")
+		Lower("JaneDoe-Contractor42")
+		Lower("Lauren.Johnson@Acme-Corp.com")
 	}
 }
 

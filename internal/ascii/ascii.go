@@ -1,4 +1,8 @@
-package validate
+// Package ascii classifies and converts text eight bytes at a time: a word of ASCII bytes can
+// be tested with a few additions, none of which carries from one byte into the next. Every
+// record's emails and identities go through these tests, some several times, so they must
+// cost a fraction of a byte-by-byte loop; each is held to one by TestWords and FuzzWords.
+package ascii
 
 import (
 	"encoding/binary"
@@ -6,27 +10,25 @@ import (
 	"unicode"
 )
 
-// The byte-class tests every record's texts go through, several times over, eight bytes at a
-// time: a word of ASCII bytes can be classified with a few additions, none of which carries
-// from one byte into the next. Each is held to a byte-by-byte loop by TestASCIIWords.
-
+// Ones has a one in each byte, and Highs each byte's high bit: c*Ones repeats byte c, and
+// x&Highs != 0 when a byte of x is not ASCII.
 const (
-	ones  = 0x0101010101010101
-	highs = 0x8080808080808080
+	Ones  = 0x0101010101010101
+	Highs = 0x8080808080808080
 )
 
-// word loads s[i:i+8], little-endian (the compiler makes it one load).
-func word(s string, i int) uint64 {
+// Word loads s[i:i+8], little-endian (the compiler makes it one load).
+func Word(s string, i int) uint64 {
 	b := s[i : i+8]
 	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
 		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
 
-// isASCII reports whether s has only ASCII bytes.
-func isASCII(s string) bool {
+// IsASCII reports whether s has only ASCII bytes.
+func IsASCII(s string) bool {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		if word(s, i)&highs != 0 {
+		if Word(s, i)&Highs != 0 {
 			return false
 		}
 	}
@@ -38,13 +40,13 @@ func isASCII(s string) bool {
 	return true
 }
 
-// plainASCII reports whether s has only printable ASCII other than the space (0x21 to 0x7E).
-func plainASCII(s string) bool {
+// Plain reports whether s has only printable ASCII other than the space (0x21 to 0x7E).
+func Plain(s string) bool {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		// A byte below 0x21 borrows its high bit in, 0x7F carries it in, and a non-ASCII byte
 		// has it. Only a byte flagged already can make a borrow flag the next one.
-		if x := word(s, i); ((x-0x21*ones)|(x+ones)|x)&highs != 0 {
+		if x := Word(s, i); ((x-0x21*Ones)|(x+Ones)|x)&Highs != 0 {
 			return false
 		}
 	}
@@ -56,17 +58,17 @@ func plainASCII(s string) bool {
 	return true
 }
 
-// hasUpper reports whether s has an uppercase letter.
-func hasUpper(s string) bool {
+// HasUpper reports whether s has an uppercase letter.
+func HasUpper(s string) bool {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		x := word(s, i)
-		if x&highs != 0 {
+		x := Word(s, i)
+		if x&Highs != 0 {
 			break // a multi-byte character: the loop below takes it from this word
 		}
 		// For an ASCII byte, adding 0x3F sets its high bit when it is 'A' or more, and adding
 		// 0x25 when it is past 'Z'.
-		if (x+0x3f*ones)&^(x+0x25*ones)&highs != 0 {
+		if (x+0x3f*Ones)&^(x+0x25*Ones)&Highs != 0 {
 			return true
 		}
 	}
@@ -81,23 +83,23 @@ func hasUpper(s string) bool {
 	return false
 }
 
-// lower returns s in lowercase, and s itself, without a copy, when it has no uppercase letter:
+// Lower returns s in lowercase, and s itself, without a copy, when it has no uppercase letter:
 // strings.ToLower looks at each byte for that, this at each word, and lowers ASCII text a word
 // at a time too (logins such as "JaneDoe" are common where logins ignore case).
-func lower(s string) string {
-	if !isASCII(s) {
+func Lower(s string) string {
+	if !IsASCII(s) {
 		return strings.ToLower(s)
 	}
-	if !hasUpper(s) {
+	if !HasUpper(s) {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		x := word(s, i)
-		// 0x20 added to each byte from 'A' to 'Z' (see hasUpper), which never carries.
-		x += (x + 0x3f*ones) &^ (x + 0x25*ones) & highs >> 2
+		x := Word(s, i)
+		// 0x20 added to each byte from 'A' to 'Z' (see HasUpper), which never carries.
+		x += (x + 0x3f*Ones) &^ (x + 0x25*Ones) & Highs >> 2
 		var w [8]byte
 		binary.LittleEndian.PutUint64(w[:], x)
 		b.Write(w[:])
@@ -112,14 +114,14 @@ func lower(s string) string {
 	return b.String()
 }
 
-// upper returns s in uppercase, and s itself, without a copy, when it has no lowercase letter:
+// Upper returns s in uppercase, and s itself, without a copy, when it has no lowercase letter:
 // applicationTypes are written in uppercase, and strings.ToUpper looks at each byte for that.
-func upper(s string) string {
+func Upper(s string) string {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		// For an ASCII byte, adding 0x1F sets its high bit when it is 'a' or more, and adding
 		// 0x05 when it is past 'z'.
-		if x := word(s, i); x&highs != 0 || (x+0x1f*ones)&^(x+0x05*ones)&highs != 0 {
+		if x := Word(s, i); x&Highs != 0 || (x+0x1f*Ones)&^(x+0x05*Ones)&Highs != 0 {
 			return strings.ToUpper(s)
 		}
 	}
@@ -130,3 +132,8 @@ func upper(s string) string {
 	}
 	return s
 }
+
+// Equal sets the high bit of each byte of x, a word of ASCII bytes, that equals the byte of c
+// (a byte repeated, c*Ones), and clears every other bit: an ASCII byte that differs from c's
+// is set to its high bit by adding 0x7F, which never carries out of it.
+func Equal(x, c uint64) uint64 { return ^((x ^ c) + 0x7f*Ones) & Highs }
