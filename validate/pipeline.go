@@ -78,7 +78,16 @@ type pipeline struct {
 // enqueue copies a record into the current batch; it is the readers' Handler.Record.
 func (e *Engine) enqueue(rec *payload.Record) {
 	b := e.batch()
-	b.items = append(b.items, item{diag: -1, rec: *rec, fieldsAt: len(b.fields), textAt: len(b.text)})
+	// In place, not append(b.items, item{...}): an item is 376 bytes, and the literal would be
+	// zeroed and then copied, on the reader, which one core runs at a time. The worker sets
+	// the rest (check: m and keys, when mapped).
+	n := len(b.items)
+	if n == cap(b.items) {
+		b.items = append(b.items, item{})
+	}
+	b.items = b.items[:n+1]
+	it := &b.items[n]
+	it.diag, it.rec, it.fieldsAt, it.textAt, it.mapped = -1, *rec, len(b.fields), len(b.text), false
 	b.fields = append(b.fields, rec.Fields...)
 	b.fields = append(b.fields, rec.Extra...)
 	b.text = append(b.text, rec.Text...)
