@@ -291,9 +291,11 @@ func (s *sieve) keysOf(m *mapping, scratch *[]byte, lookAlikes uint8) recordKeys
 	var k recordKeys
 	hasher := keyHasher{m: m, scratch: scratch}
 	for i, kind := range s.kinds {
-		lookAlike := kind.isLookAlike()
-		nonASCII := lookAlike && !hasher.ownKey(kind) && !ascii.IsASCII(kind.text(m))
-		if lookAlike && !nonASCII && lookAlikes&(1<<i) == 0 {
+		lookAlike, needed := kind.isLookAlike(), lookAlikes&(1<<i) != 0
+		// A text that is its own key is ASCII: when the key is needed, OwnKey, which the key
+		// needs anyway, answers first. When it is not, IsASCII alone is cheaper.
+		nonASCII := lookAlike && !(needed && hasher.ownKey(kind)) && !ascii.IsASCII(kind.text(m))
+		if lookAlike && !nonASCII && !needed {
 			k.unhashed |= 1 << i
 			continue
 		}
