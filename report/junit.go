@@ -24,7 +24,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/idlint/idlint/validate"
 )
@@ -127,12 +126,11 @@ func (j junitReporter) Report(w io.Writer, r *Report) error {
 			s.Cases = append(s.Cases, junitCase{Name: name, Classname: f.File})
 		}
 		c := &s.Cases[i]
-		var b strings.Builder
-		plain.finding(&b, f)
+		text := string(plain.finding(nil, &f))
 		if f.Severity == validate.SeverityError || (f.Severity == validate.SeverityWarning && warningsFail) {
-			c.Failures = append(c.Failures, junitFailure{Message: f.Message, Type: f.Rule, Text: b.String()})
+			c.Failures = append(c.Failures, junitFailure{Message: f.Message, Type: f.Rule, Text: text})
 		} else {
-			c.SystemOut += b.String()
+			c.SystemOut += text
 		}
 	}
 	out := junitSuites{Name: "idlint"}
