@@ -139,10 +139,18 @@ func (e *Engine) Result() Result {
 		panic(fmt.Errorf("validate: Result called after a panic in Check: %w", e.broken))
 	}
 	if e.done == nil {
-		// Appended, not concatenated into a new slice: the room that the findings' growth left
-		// usually holds the set rules' few, and a copy of them all is fresh memory to fault in.
-		fs := append(e.findings, e.sieve.replay(e.enabled, e.files)...)
-		slices.SortStableFunc(fs, Compare)
+		// The findings of the record stage are sorted on another core while the set rules
+		// replay; the replay's few are sorted then merged in. The result is what a stable sort
+		// of the two one after the other gives.
+		own, sorted := e.findings, make(chan struct{})
+		go func() {
+			defer close(sorted)
+			slices.SortStableFunc(own, Compare)
+		}()
+		replayed := e.sieve.replay(e.enabled, e.files)
+		slices.SortStableFunc(replayed, Compare)
+		<-sorted
+		fs := mergeSorted(own, replayed)
 		fs = slices.CompactFunc(fs, Finding.same) // exact repeats, which a reader may give for one fault
 		e.done = &Result{Findings: fs, Files: len(e.files), Records: e.records}
 		for _, f := range e.sieve.failed {

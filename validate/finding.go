@@ -66,10 +66,31 @@ func (f Finding) String() string {
 // used with a stable sort, so findings of one rule at one place keep the order they were found
 // in: a header's problem before its consequence, a record's fields in order.
 func Compare(a, b Finding) int {
-	return cmp.Or(
-		cmp.Compare(a.File, b.File),
-		cmp.Compare(a.Pos.Line, b.Pos.Line),
-		cmp.Compare(a.Pos.Col, b.Pos.Col),
-		cmp.Compare(a.Rule, b.Rule),
-	)
+	// Each part only on a tie of those before: cmp.Or would compare them all.
+	if c := cmp.Compare(a.File, b.File); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Pos.Line, b.Pos.Line); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Pos.Col, b.Pos.Col); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Rule, b.Rule)
+}
+
+// mergeSorted merges b into a, both sorted by Compare, as a stable sort of a then b would:
+// on a tie, a's finding first. Appended, not merged into a new slice: the room that a's growth
+// left usually holds b's few, and a copy of them all is fresh memory to fault in.
+func mergeSorted(a, b []Finding) []Finding {
+	out := append(a, b...)
+	i, j := len(a)-1, len(b)-1
+	for k := len(out) - 1; j >= 0; k-- {
+		if i >= 0 && Compare(out[i], b[j]) > 0 {
+			out[k], i = out[i], i-1
+		} else {
+			out[k], j = b[j], j-1
+		}
+	}
+	return out
 }

@@ -2,7 +2,10 @@ package validate
 
 import (
 	"hash/maphash"
+	"runtime"
+	"runtime/debug"
 	"slices"
+	"sync"
 	"sync/atomic"
 
 	"github.com/idlint/idlint/internal/ascii"
@@ -599,21 +602,7 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 	// The keys to replay, in a filter of their own: its false positives only replay a few
 	// more shadows, which report nothing. Only the keys that made each suspect are needed:
 	// another key of a suspect that occurs twice makes a suspect of its own.
-	var relevant bloom
-	words := bloomMinWords
-	for words*64/bloomBitsPerKey < s.suspects.n*len(s.kinds) {
-		words *= 2
-	}
-	relevant.reset(words)
-	// Unhashed look-alike keys are never relevant (see replayKeys).
-	for i := range s.suspects.n {
-		sp := s.suspects.at(i)
-		for k, h := range s.log.at(sp.seq).hashes[:len(s.kinds)] {
-			if sp.seen&(1<<k) != 0 {
-				relevant.add(h)
-			}
-		}
-	}
+	relevant := s.relevantKeys()
 
 	// When a shadow cannot be read again (its input changed: Result.Unread), replaying the
 	// records after it that share one of its keys would compare them with the wrong earlier
@@ -634,18 +623,16 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 	var shadow payload.Record
 	next := 0 // the next suspect
 	file := 0 // the current input, an index in s.files
-	for seq := range s.log.n {
+	parts := min(runtime.GOMAXPROCS(0), 1+s.log.n/replayScanMin)
+	for _, hit := range s.relevantEntries(relevant, parts) {
+		seq, keys := hit.seq, hit.keys
 		e := s.log.at(seq)
 		for file+1 < len(s.files) && s.files[file+1].seq <= seq {
 			file++
 		}
 		at := Ref{File: s.files[file].file, Line: e.line}
 		// Run the rules whose key in this record is to be replayed; for the others, the record
-		// is the first and only one with its key.
-		keys := s.replayKeys(e, &relevant)
-		if keys == 0 {
-			continue // not a suspect either: a suspect's keys are relevant
-		}
+		// is the first and only one with its key. Every suspect is a hit: its keys are relevant.
 		if next < s.suspects.n && s.suspects.at(next).seq == seq {
 			sp := s.suspects.at(next)
 			next++
@@ -681,6 +668,71 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 	s.closeRereader()
 	return st.findings
 }
+
+// relevantKeys returns the keys to replay, in a filter of their own.
+func (s *sieve) relevantKeys() *bloom {
+	var relevant bloom
+	words := bloomMinWords
+	for words*64/bloomBitsPerKey < s.suspects.n*len(s.kinds) {
+		words *= 2
+	}
+	relevant.reset(words)
+	// Unhashed look-alike keys are never relevant (see replayKeys).
+	for i := range s.suspects.n {
+		sp := s.suspects.at(i)
+		for k, h := range s.log.at(sp.seq).hashes[:len(s.kinds)] {
+			if sp.seen&(1<<k) != 0 {
+				relevant.add(h)
+			}
+		}
+	}
+	return &relevant
+}
+
+// A hit is a log entry with a key to replay: the kinds of those keys, a bit by position.
+type hit struct {
+	seq  int
+	keys uint8
+}
+
+// relevantEntries returns the log entries that have a key relevant holds, in log order. The
+// scan reads the whole log, but only the hits, a few in a hundred, are replayed: it is split
+// in parts scanned on as many goroutines, as it runs after every record has been read, when
+// the cores have little else to do.
+func (s *sieve) relevantEntries(relevant *bloom, parts int) []hit {
+	found := make([][]hit, parts)
+	var wg sync.WaitGroup
+	var failure atomic.Value // a panic of another goroutine, raised again here
+	for p := range parts {
+		scan := func() {
+			if p < parts-1 {
+				defer func() {
+					if r := recover(); r != nil {
+						failure.Store(&workerPanic{value: r, stack: debug.Stack()})
+					}
+				}()
+			}
+			for seq := s.log.n * p / parts; seq < s.log.n*(p+1)/parts; seq++ {
+				if keys := s.replayKeys(s.log.at(seq), relevant); keys != 0 {
+					found[p] = append(found[p], hit{seq, keys})
+				}
+			}
+		}
+		if p == parts-1 {
+			scan() // on this goroutine
+		} else {
+			wg.Go(scan)
+		}
+	}
+	wg.Wait()
+	if r := failure.Load(); r != nil {
+		panic(r)
+	}
+	return slices.Concat(found...)
+}
+
+// replayScanMin is how many log entries make it worth starting another goroutine to scan.
+const replayScanMin = 1 << 16
 
 // replayKeys returns the kinds, a bit by position, of an entry's keys that relevant holds. A
 // key left unhashed (recordKeys.unhashed) is never relevant, though its 0 may be in relevant as

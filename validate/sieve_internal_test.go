@@ -92,3 +92,36 @@ func TestInternIntegration(t *testing.T) {
 		}
 	}
 }
+
+// TestRelevantEntries: the log scan of the replay finds the same entries, in the same order,
+// however many parts it is split in, including more parts than entries.
+func TestRelevantEntries(t *testing.T) {
+	var data bytes.Buffer
+	data.WriteString("email,applicationType,cloudId\n")
+	for i := range 3000 {
+		fmt.Fprintf(&data, "dev%d@acme.com,GITHUB,login%d\n", i, i%1000) // two of three repeat a login
+	}
+	e, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Check("t.csv", &data, payload.FormatCSV); err != nil {
+		t.Fatal(err)
+	}
+	s := &e.sieve
+	relevant := s.relevantKeys()
+	var want []hit
+	for seq := range s.log.n {
+		if keys := s.replayKeys(s.log.at(seq), relevant); keys != 0 {
+			want = append(want, hit{seq, keys})
+		}
+	}
+	if len(want) < 2000 {
+		t.Fatalf("%d hits; the test means most entries to be hits", len(want))
+	}
+	for _, parts := range []int{1, 2, 3, 7, s.log.n + 5} {
+		if d := cmp.Diff(want, s.relevantEntries(relevant, parts), cmp.AllowUnexported(hit{})); d != "" {
+			t.Errorf("%d parts (-one scan +parts):\n%s", parts, d)
+		}
+	}
+}

@@ -1,0 +1,45 @@
+package validate
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/idlint/idlint/payload"
+)
+
+// TestMergeSorted: sorting the record stage's findings and the replay's apart and merging them
+// gives what a stable sort of the two, one after the other, gives, ties included. Few files,
+// lines, columns and rules make many ties; the messages tell tied findings apart.
+func TestMergeSorted(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	random := func(n int, tag string) []Finding {
+		var fs []Finding
+		for i := range n {
+			fs = append(fs, Finding{
+				File:    []string{"a.csv", "b.csv"}[rng.IntN(2)],
+				Pos:     payload.Pos{Line: rng.IntN(4), Col: rng.IntN(3)},
+				Rule:    []string{"schema", "email-format", "duplicate-record"}[rng.IntN(3)],
+				Message: fmt.Sprintf("%s%d", tag, i),
+			})
+		}
+		return fs
+	}
+	for round := range 300 {
+		a, b := random(rng.IntN(40), "a"), random(rng.IntN(8), "b")
+		want := slices.Concat(a, b)
+		slices.SortStableFunc(want, Compare)
+		sa, sb := slices.Clip(slices.Clone(a)), slices.Clone(b)
+		if round%2 == 1 {
+			sa = append(sa, make([]Finding, len(b)+3)...)[:len(a)] // room to merge into
+		}
+		slices.SortStableFunc(sa, Compare)
+		slices.SortStableFunc(sb, Compare)
+		if d := cmp.Diff(want, mergeSorted(sa, sb)); d != "" {
+			t.Fatalf("round %d (-stable sort +merge):\n%s", round, d)
+		}
+	}
+}
