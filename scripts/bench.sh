@@ -8,6 +8,10 @@
 # Each file is checked RUNS times (default 3); the best wall time and the largest peak RSS are
 # printed, so that a busy machine disturbs the figures less.
 #
+# The same files then go through a bare parse with Go's standard library (scripts/floors), in
+# the same run: encoding/csv is about the least a CSV check in Go can take; encoding/json,
+# which idlint does not use, is where a check built on it would start.
+#
 # Where ajv-cli is installed (npm install -g ajv-cli), the JSON files also go through it with
 # idlint's own record schemas (`idlint schema v2|legacy`), all errors reported, for a side-by-
 # side ratio: ajv checks the schema only, idlint every rule.
@@ -32,7 +36,7 @@ if [ ! -x /usr/bin/time ]; then
 	exit 2
 fi
 
-(cd "$here" && go build -o "$out/idlint" ./cmd/idlint)
+(cd "$here" && go build -o "$out/idlint" ./cmd/idlint && go build -o "$out/floors" ./scripts/floors)
 echo "idlint $(cd "$here" && git describe --always --dirty 2>/dev/null || echo '?'), $(go version | cut -d' ' -f3), $(nproc) cores, $rows rows, $defects defects, best of $runs runs"
 
 # measure runs a command RUNS times; it sets wall (the best, in seconds), rss (the largest, in
@@ -74,6 +78,25 @@ for format in csv-legacy csv-v2 v2-json legacy-json ndjson; do
 	summary=$(tail -n 1 "$out/report.txt")
 	rate=$(awk -v r="$rows" -v w="$wall" 'BEGIN { if (w > 0) printf "%.0f", r / w; else print "-" }')
 	printf '%-12s %10s %7ss %14s %8dMB %s\n' "$format" "$size" "$wall" "$rate" $((rss / 1024)) "$summary"
+done
+
+# The floors: a bare parse of the same files with Go's standard library (scripts/floors),
+# measured here, not taken from another day: this kind of machine's speed drifts.
+echo
+echo "Go's standard library on the same files, parse only (scripts/floors), best of $runs runs:"
+printf '%-12s %-44s %8s %10s %s\n' format floor wall peakRSS "idlint's time / floor's"
+for spec in "csv-legacy csv encoding/csv, every row" "v2-json json encoding/json, one element at a time"; do
+	read -r format kind what <<<"$spec"
+	ext=json
+	[ "$kind" = csv ] && ext=csv
+	measure "$out/floors" "$kind" "$out/$format-$rows-$defects.$ext"
+	if [ "$code" -ne 0 ]; then
+		echo "bench: the $kind floor failed:" >&2
+		cat "$out/stderr.txt" >&2
+		exit 1
+	fi
+	ratio=$(awk -v a="${idlint_wall[$format]}" -v b="$wall" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "-" }')
+	printf '%-12s %-44s %7ss %8dMB %s\n' "$format" "$what" "$wall" $((rss / 1024)) "$ratio"
 done
 
 if command -v ajv >/dev/null; then
