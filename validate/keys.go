@@ -29,10 +29,16 @@ const (
 	hashedIntegration = 1 << iota
 	hashedEmail
 	hashedIdentity
-	knowEmailOwn
-	knowIdentityOwn
-	emailOwn
-	identityOwn
+)
+
+// keyHasher.owns holds what OwnKey told of the email, in the low bits, and of the identity,
+// shifted by identityOwns: whether it is known yet, and then its two answers.
+const (
+	ownKnown = 1 << iota
+	ownIsKey
+	ownIsASCII
+
+	identityOwns = 3
 )
 
 // key returns the mapping's key of kind k.
@@ -47,12 +53,12 @@ func (h *keyHasher) key(k keyKind) uint64 {
 		}
 		return mix(h.integrationHash(), h.text(hashedEmail, &h.email, m.emailKey))
 	case keyLookAlike:
-		if h.ownKey(k) {
+		if own, _ := h.ownKey(k); own {
 			return h.text(hashedEmail, &h.email, m.emailKey)
 		}
 		return h.formKey(m.emailKey, confusables.Words)
 	case keyIdentityLookAlike:
-		if h.ownKey(k) {
+		if own, _ := h.ownKey(k); own {
 			return mix(h.integrationHash(), h.text(hashedIdentity, &h.identity, m.identityKey))
 		}
 		return mix(h.integrationHash(), h.formKey(m.identityKey, confusables.Numbers))
@@ -82,19 +88,24 @@ func (h *keyHasher) text(done uint8, sum *uint64, s string) uint64 {
 	return *sum
 }
 
-// ownKey reports whether the text of a look-alike key is its own key in its form.
-func (h *keyHasher) ownKey(k keyKind) bool {
-	know, own, text, form := uint8(knowEmailOwn), uint8(emailOwn), h.m.emailKey, confusables.Words
+// ownKey reports whether the text of a look-alike key is its own key in its form, and whether
+// it is ASCII.
+func (h *keyHasher) ownKey(k keyKind) (own, isASCII bool) {
+	shift, text, form := 0, h.m.emailKey, confusables.Words
 	if k == keyIdentityLookAlike {
-		know, own, text, form = knowIdentityOwn, identityOwn, h.m.identityKey, confusables.Numbers
+		shift, text, form = identityOwns, h.m.identityKey, confusables.Numbers
 	}
-	if h.owns&know == 0 {
-		h.owns |= know
-		if confusables.OwnKey(text, form) {
-			h.owns |= own
+	bits := h.owns >> shift
+	if bits&ownKnown == 0 {
+		bits = ownKnown
+		if own, isASCII := confusables.OwnKey(text, form); own {
+			bits |= ownIsKey | ownIsASCII
+		} else if isASCII {
+			bits |= ownIsASCII
 		}
+		h.owns |= bits << shift
 	}
-	return h.owns&own != 0
+	return bits&ownIsKey != 0, bits&ownIsASCII != 0
 }
 
 // formKey hashes the key in form f of a text that is not its own key.

@@ -295,9 +295,15 @@ func (s *sieve) keysOf(m *mapping, scratch *[]byte, lookAlikes uint8) recordKeys
 	hasher := keyHasher{m: m, scratch: scratch}
 	for i, kind := range s.kinds {
 		lookAlike, needed := kind.isLookAlike(), lookAlikes&(1<<i) != 0
-		// A text that is its own key is ASCII: when the key is needed, OwnKey, which the key
-		// needs anyway, answers first. When it is not, IsASCII alone is cheaper.
-		nonASCII := lookAlike && !(needed && hasher.ownKey(kind)) && !ascii.IsASCII(kind.text(m))
+		// When the key is needed, OwnKey, which the key needs anyway, tells whether the text is
+		// ASCII. When it is not, IsASCII alone is cheaper.
+		var nonASCII bool
+		if lookAlike && needed {
+			_, isASCII := hasher.ownKey(kind)
+			nonASCII = !isASCII
+		} else if lookAlike {
+			nonASCII = !ascii.IsASCII(kind.text(m))
+		}
 		if lookAlike && !nonASCII && !needed {
 			k.unhashed |= 1 << i
 			continue

@@ -87,16 +87,30 @@ func HasUpper(s string) bool {
 // strings.ToLower looks at each byte for that, this at each word, and lowers ASCII text a word
 // at a time too (logins such as "JaneDoe" are common where logins ignore case).
 func Lower(s string) string {
-	if !IsASCII(s) {
-		return strings.ToLower(s)
+	// One pass tells both whether s is ASCII and whether it has an uppercase letter.
+	var upper uint64
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := Word(s, i)
+		if x&Highs != 0 {
+			return strings.ToLower(s)
+		}
+		upper |= (x + 0x3f*Ones) &^ (x + 0x25*Ones) // see HasUpper
 	}
-	if !HasUpper(s) {
+	for ; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 0x80:
+			return strings.ToLower(s)
+		case 'A' <= c && c <= 'Z':
+			upper |= Highs
+		}
+	}
+	if upper&Highs == 0 {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
+	for i = 0; i+8 <= len(s); i += 8 {
 		x := Word(s, i)
 		// 0x20 added to each byte from 'A' to 'Z' (see HasUpper), which never carries.
 		x += (x + 0x3f*Ones) &^ (x + 0x25*Ones) & Highs >> 2

@@ -187,9 +187,10 @@ const (
 )
 
 // OwnKey reports whether s is its own key in form f: ASCII, with none of the characters the
-// form cannot give back, and no "rn". Callers test every text of a run, and most texts are
-// their own key, so it tests eight bytes at a time, and the rest with a table.
-func OwnKey(s string, f Form) bool {
+// form cannot give back, and no "rn"; and whether s is ASCII, which a caller of OwnKey needs to
+// know for the texts that are not their own key. Callers test every text of a run, and most
+// texts are their own key, so it tests eight bytes at a time, and the rest with a table.
+func OwnKey(s string, f Form) (own, isASCII bool) {
 	lost := uint64('1') * ascii.Ones // the one of "l" and "1" that f cannot give back
 	if f == Numbers {
 		lost = uint64('l') * ascii.Ones
@@ -199,18 +200,18 @@ func OwnKey(s string, f Form) bool {
 	for ; i+8 <= len(s); i += 8 {
 		x := ascii.Word(s, i)
 		if x&ascii.Highs != 0 {
-			return false
+			return false, false
 		}
 		bad := ascii.Equal(x, lost) | ascii.Equal(x, '`'*ascii.Ones) | ascii.Equal(x, '"'*ascii.Ones) |
 			ascii.Equal(x, '|'*ascii.Ones) | ascii.Equal(x, 'I'*ascii.Ones) | ascii.Equal(x, 'O'*ascii.Ones)
 		rs := ascii.Equal(x, 'r'*ascii.Ones)
 		if bad|(rs<<8|r)&ascii.Equal(x, 'n'*ascii.Ones) != 0 {
-			return false
+			return false, ascii.IsASCII(s[i+8:])
 		}
 		r = rs >> 56
 	}
 	class := &ownKeyClass[f&1]
-	var not, k uint8
+	var not, k, high uint8
 	if r != 0 {
 		k = ownR
 	}
@@ -218,8 +219,9 @@ func OwnKey(s string, f Form) bool {
 		c := class[s[i]]
 		not |= c&ownNot | k<<1&c // k is ownR after an "r": with an "n" (ownN), an "rn"
 		k = c & ownR
+		high |= s[i]
 	}
-	return not == 0
+	return not == 0, high < 0x80
 }
 
 // AppendKey appends the key of s in form f to dst. A caller that hashes keys tests OwnKey

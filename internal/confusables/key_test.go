@@ -71,17 +71,21 @@ func TestOwnKey(t *testing.T) {
 	for _, s := range texts {
 		long = append(long, "abcdefg"+s, "abcdefgh"+s+"abcdefgh", "abcdefgr"+s, "abcdefgr"+s+"abcdefgh", "abcd"+s+"efghijkl"+s)
 	}
-	// Every ASCII byte, controls and DEL included, on its own and inside a word: OwnKey's
-	// tables are written out, and the data could one day map one of these.
+	// Every ASCII byte, controls and DEL included, on its own, inside a word, and inside a word
+	// that a non-ASCII character follows: OwnKey's tables are written out, and the data could
+	// one day map one of these.
 	for c := range 0x80 {
-		long = append(long, string(rune(c)), "abcd"+string(rune(c))+"efghijk")
+		long = append(long, string(rune(c)), "abcd"+string(rune(c))+"efghijk", "abcd"+string(rune(c))+"efg"+"é")
 	}
 	for _, s := range slices.Concat(texts, long, keyTexts()) {
 		for _, f := range []Form{Words, Numbers} {
 			slow := string(rewrite(AppendSkeleton([]byte("p:"), s), 2, f))
-			own := OwnKey(s, f)
+			own, ascii := OwnKey(s, f)
 			if want := utf8.ValidString(s) && isASCII(s) && slow == "p:"+s; own != want {
 				t.Fatalf("form %d: OwnKey(%q) = %v, want %v (key %q)", f, s, own, want, slow)
+			}
+			if ascii != isASCII(s) {
+				t.Fatalf("form %d: OwnKey(%q) tells ASCII %v", f, s, ascii)
 			}
 			if got := "p:" + keyOf(s, f); got != slow {
 				t.Fatalf("form %d: AppendKey(%q) = %q, want %q", f, s, got, slow)
@@ -113,7 +117,7 @@ func FuzzKey(f *testing.F) {
 			if got := unkey(key, form); got != sk {
 				t.Fatalf("form %d: key %q of %q undoes to %q, want its skeleton %q", form, key, s, got, sk)
 			}
-			if OwnKey(s, form) && key != s {
+			if own, _ := OwnKey(s, form); own && key != s {
 				t.Fatalf("form %d: OwnKey(%q), but its key is %q", form, s, key)
 			}
 		}
