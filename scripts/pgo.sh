@@ -17,10 +17,9 @@ if [ ! -f "$here/../shared/bench/gen/main.go" ]; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd "$here" && go test ./validate -run '^$' -bench 'Check/' -benchtime 20x -o "$tmp/validate.test" \
-	-cpuprofile "$tmp/cpu.pprof" >"$tmp/bench.txt")
-if ! grep -q '^BenchmarkCheck/' "$tmp/bench.txt"; then
-	echo "pgo: the benchmark did not run:" >&2
+if ! (cd "$here" && go test ./validate -run '^$' -bench 'Check/' -benchtime 20x -o "$tmp/validate.test" \
+	-cpuprofile "$tmp/cpu.pprof" >"$tmp/bench.txt" 2>&1) || ! grep -q '^BenchmarkCheck/' "$tmp/bench.txt"; then
+	echo "pgo: the benchmark failed or did not run; the profile is unchanged:" >&2
 	cat "$tmp/bench.txt" >&2
 	exit 1
 fi

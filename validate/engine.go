@@ -147,9 +147,11 @@ func (e *Engine) Result() Result {
 			defer close(sorted)
 			slices.SortStableFunc(own, Compare)
 		}()
-		replayed := e.sieve.replay(e.enabled, e.files)
+		replayed := func() []Finding {
+			defer func() { <-sorted }() // even when the replay panics: own is not to be left half sorted
+			return e.sieve.replay(e.enabled, e.files)
+		}()
 		slices.SortStableFunc(replayed, Compare)
-		<-sorted
 		fs := mergeSorted(own, replayed)
 		fs = slices.CompactFunc(fs, Finding.same) // exact repeats, which a reader may give for one fault
 		e.done = &Result{Findings: fs, Files: len(e.files), Records: e.records}

@@ -3,6 +3,7 @@ package validate
 import (
 	"cmp"
 	"fmt"
+	"slices"
 
 	"github.com/idlint/idlint/payload"
 )
@@ -81,8 +82,10 @@ func Compare(a, b Finding) int {
 
 // mergeSorted merges b into a, both sorted by Compare, as a stable sort of a then b would:
 // on a tie, a's finding first. Appended, not merged into a new slice: the room that a's growth
-// left usually holds b's few, and a copy of them all is fresh memory to fault in.
+// left usually holds b's few, and a copy of them all is fresh memory to fault in. b is read
+// from a copy of its own, since it could be that very room.
 func mergeSorted(a, b []Finding) []Finding {
+	b = slices.Clone(b)
 	out := append(a, b...)
 	i, j := len(a)-1, len(b)-1
 	for k := len(out) - 1; j >= 0; k-- {

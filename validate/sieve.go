@@ -708,27 +708,20 @@ type hit struct {
 func (s *sieve) relevantEntries(relevant *bloom, parts int) []hit {
 	found := make([][]hit, parts)
 	var wg sync.WaitGroup
-	var failure atomic.Value // a panic of another goroutine, raised again here
+	var failure atomic.Value // a panic of a part, raised again here
 	for p := range parts {
-		scan := func() {
-			if p < parts-1 {
-				defer func() {
-					if r := recover(); r != nil {
-						failure.Store(&workerPanic{value: r, stack: debug.Stack()})
-					}
-				}()
-			}
+		wg.Go(func() {
+			defer func() {
+				if r := recover(); r != nil {
+					failure.Store(&workerPanic{value: r, stack: debug.Stack()})
+				}
+			}()
 			for seq := s.log.n * p / parts; seq < s.log.n*(p+1)/parts; seq++ {
 				if keys := s.replayKeys(s.log.at(seq), relevant); keys != 0 {
 					found[p] = append(found[p], hit{seq, keys})
 				}
 			}
-		}
-		if p == parts-1 {
-			scan() // on this goroutine
-		} else {
-			wg.Go(scan)
-		}
+		})
 	}
 	wg.Wait()
 	if r := failure.Load(); r != nil {
