@@ -83,13 +83,7 @@ func (t *text) Report(w io.Writer, r *Report) error {
 // finding appends a finding's lines to b. It appends rather than calling fmt: a big file's
 // report prints tens of thousands of findings, on one core, after the check.
 func (t *text) finding(b []byte, f *validate.Finding) []byte {
-	sev := t.info
-	switch f.Severity {
-	case validate.SeverityError:
-		sev = t.err
-	case validate.SeverityWarning:
-		sev = t.warn
-	}
+	sev := t.severity(f.Severity)
 	at := len(b)
 	b = append(b, f.File...)
 	b = append(b, ':')
@@ -118,6 +112,17 @@ func (t *text) finding(b []byte, f *validate.Finding) []byte {
 	b = append(b, strings.Repeat(" ", max(0, f.Pos.Col-f.SnippetCol))...)
 	b = t.paint(append(b, '^'), len(b), t.caret)
 	return append(b, '\n')
+}
+
+// severity returns the colour of a severity.
+func (t *text) severity(s validate.Severity) *color.Color {
+	switch s {
+	case validate.SeverityError:
+		return t.err
+	case validate.SeverityWarning:
+		return t.warn
+	}
+	return t.info
 }
 
 // paint colours b[at:] with c, when colour is on.

@@ -45,13 +45,7 @@ func TestTextFinding(t *testing.T) {
 
 // fmtFinding is how text.finding was written before it appended bytes itself.
 func fmtFinding(t *text, w io.Writer, f validate.Finding) {
-	sev := t.info
-	switch f.Severity {
-	case validate.SeverityError:
-		sev = t.err
-	case validate.SeverityWarning:
-		sev = t.warn
-	}
+	sev := t.severity(f.Severity)
 	fmt.Fprintf(w, "%s %s %s %s\n",
 		t.pos.Sprintf("%s:%d:%d:", f.File, f.Pos.Line, f.Pos.Col),
 		sev.Sprintf("%s:", f.Severity),
