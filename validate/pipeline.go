@@ -179,7 +179,7 @@ func (e *Engine) run(read func()) {
 			// iter.Pull raises a panic again in next's caller, without the reader's frames:
 			// keep the stack here.
 			if r := recover(); r != nil && r != errStopped {
-				panic(&workerPanic{value: r, stack: debug.Stack()})
+				panic(caught(r))
 			}
 		}()
 		p.yield = yield
@@ -215,9 +215,7 @@ func (r *runState) work(e *Engine, w *worker) {
 	defer func() {
 		if v := recover(); v != nil {
 			r.failOnce.Do(func() {
-				if r.failure, _ = v.(*workerPanic); r.failure == nil { // else the reader's, with its stack
-					r.failure = &workerPanic{value: v, stack: debug.Stack()}
-				}
+				r.failure = caught(v) // the reader's keeps the reader's stack
 				close(r.quit)
 			})
 		}
@@ -266,6 +264,16 @@ var errStopped = errors.New("validate: the run stopped")
 type workerPanic struct {
 	value any
 	stack []byte
+}
+
+// caught returns a recovered panic value as a workerPanic, with the stack where the panic
+// happened, unless it is one already, raised again: it keeps its first stack. The deferred
+// function that recovered v calls it, while that stack is still there.
+func caught(v any) *workerPanic {
+	if p, ok := v.(*workerPanic); ok {
+		return p
+	}
+	return &workerPanic{value: v, stack: debug.Stack()}
 }
 
 func (p *workerPanic) Error() string { return fmt.Sprintf("%v\n\n%s", p.value, p.stack) }

@@ -3,7 +3,6 @@ package validate
 import (
 	"hash/maphash"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -713,7 +712,7 @@ func (s *sieve) relevantEntries(relevant *bloom, parts int) []hit {
 		wg.Go(func() {
 			defer func() {
 				if r := recover(); r != nil {
-					failure.Store(&workerPanic{value: r, stack: debug.Stack()})
+					failure.Store(caught(r))
 				}
 			}()
 			for seq := s.log.n * p / parts; seq < s.log.n*(p+1)/parts; seq++ {
