@@ -90,6 +90,8 @@ func TestVerbatim(t *testing.T) {
 			[]verbatim{{"email", true, 30}, {"integrationId", true, 38}, {"identity", true, 40}, {"email", true, 45}, {"integrationId", true, 54}, {"identity", false, 0}}},
 		{"csv line break in quotes", "\xEF\xBB\xBFemail,applicationType,cloudId\n\"a\nb@x.com\",GITHUB,\"x\"\"y\"\n", readCSVFor,
 			[]verbatim{{"email", true, 34}, {"applicationType", true, 45}, {"cloudId", false, 0}}},
+		{"csv lone CR and quoted comma", "email,applicationType,cloudId\na\rb@x.com,\"GIT,HUB\",\"\"\n", readCSVFor,
+			[]verbatim{{"email", true, 30}, {"applicationType", true, 41}, {"cloudId", true, 51}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if d := cmp.Diff(tc.want, verbatims(t, []byte(tc.in), tc.read)); d != "" {

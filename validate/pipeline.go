@@ -87,7 +87,8 @@ func (e *Engine) enqueue(rec *payload.Record) {
 	}
 	b.items = b.items[:n+1]
 	it := &b.items[n]
-	it.diag, it.rec, it.fieldsAt, it.textAt, it.mapped = -1, *rec, len(b.fields), len(b.text), false
+	it.diag, it.fieldsAt, it.textAt, it.mapped = -1, len(b.fields), len(b.text), false
+	rec.CopyTo(&it.rec)
 	b.fields = append(b.fields, rec.Fields...)
 	b.fields = append(b.fields, rec.Extra...)
 	b.text = append(b.text, rec.Text...)
