@@ -33,7 +33,7 @@ func checkApplicationType(p *Pass) {
 	if !ok {
 		return
 	}
-	if v = strings.TrimSpace(v); v == "" || knownApplicationType[v] {
+	if v = strings.TrimSpace(v); v == "" || knownApplicationType(v) {
 		return
 	}
 	if up := strings.ToUpper(v); slices.Contains(ApplicationTypes, up) {
