@@ -63,18 +63,30 @@ func sourceOf(r io.Reader) (src source, size int64) {
 var errChanged = errors.New("changed while it was checked")
 
 // A rereader reads the texts of logged records back from one input. The sieve asks for them in
-// input order, so it reads ahead in blocks: one read serves many records.
+// input order, so it reads ahead in blocks, which serve the records they hold.
+//
+// The size of a block follows how densely those records lie: it doubles after a block that
+// served eight reads or more, up to rereadBlock, and halves after one that served two or
+// fewer, down to rereadMinBlock. In a typical run a few records in a hundred are read again,
+// kilobytes apart, and 64 KiB blocks copied almost the whole file: 4 KiB blocks took the replay
+// of a million-row file from 41 to 34 ms. Where most records are read again (a file uploaded
+// twice over), the blocks grow and one read serves many.
 type rereader struct {
-	file  uint32 // the input's index, Ref.File
-	src   source
-	f     *os.File // when src is a file
-	ra    io.ReaderAt
-	buf   []byte
-	bufAt int64 // the input offset of buf[0]
-	err   error // the first failure: every later read fails too
+	file   uint32 // the input's index, Ref.File
+	src    source
+	f      *os.File // when src is a file
+	ra     io.ReaderAt
+	buf    []byte
+	bufAt  int64 // the input offset of buf[0]
+	block  int   // the size of the next block
+	served int   // the reads buf has served
+	err    error // the first failure: every later read fails too
 }
 
-const rereadBlock = 64 << 10
+const (
+	rereadMinBlock = 4 << 10
+	rereadBlock    = 64 << 10
+)
 
 // An InputError is an input that the run could not read again as it was, when the set rules
 // needed the texts of a record of it: it changed or went away while the run checked it. The
@@ -87,7 +99,7 @@ type InputError struct {
 }
 
 func openRereader(src source, file uint32) *rereader {
-	rr := &rereader{file: file, src: src, ra: src.ra, bufAt: -1}
+	rr := &rereader{file: file, src: src, ra: src.ra, bufAt: -1, block: rereadMinBlock}
 	if src.path != "" {
 		f, err := os.Open(src.path)
 		if err != nil {
@@ -109,7 +121,14 @@ func (rr *rereader) read(off int64, n int) ([]byte, error) {
 		return nil, errChanged
 	}
 	if rr.bufAt < 0 || off < rr.bufAt || off+int64(n) > rr.bufAt+int64(len(rr.buf)) {
-		size := max(rereadBlock, n)
+		switch {
+		case rr.served >= 8:
+			rr.block = min(2*rr.block, rereadBlock)
+		case rr.served <= 2:
+			rr.block = max(rr.block/2, rereadMinBlock)
+		}
+		rr.served = 0
+		size := max(rr.block, n)
 		if cap(rr.buf) < size {
 			rr.buf = make([]byte, size)
 		}
@@ -124,6 +143,7 @@ func (rr *rereader) read(off int64, n int) ([]byte, error) {
 			return nil, err
 		}
 	}
+	rr.served++
 	i := off - rr.bufAt
 	return rr.buf[i : i+int64(n)], nil
 }

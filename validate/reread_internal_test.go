@@ -161,6 +161,47 @@ func TestRereader(t *testing.T) {
 	}
 }
 
+// TestRereaderBlocks: the blocks grow where the reads lie close together and shrink where they
+// lie far apart, and every read returns its bytes, whatever the block size at the time.
+func TestRereaderBlocks(t *testing.T) {
+	data := make([]byte, 4<<20)
+	for i := range data {
+		data[i] = byte(i * 7 / 3)
+	}
+	rr := openRereader(source{ra: bytes.NewReader(data)}, 0)
+	read := func(off int64, n int) {
+		t.Helper()
+		b, err := rr.read(off, n)
+		if err != nil || !bytes.Equal(b, data[off:off+int64(n)]) {
+			t.Fatalf("read(%d, %d) with %d-byte blocks: %v", off, n, rr.block, err)
+		}
+	}
+	off := int64(0)
+	for range 2000 { // dense: a record every 80 bytes
+		read(off, 50)
+		off += 80
+	}
+	if rr.block != rereadBlock {
+		t.Errorf("after dense reads the block is %d bytes, want %d", rr.block, rereadBlock)
+	}
+	for range 20 { // sparse: a record every 100 KB
+		off += 100 << 10
+		read(off, 50)
+	}
+	if rr.block != rereadMinBlock {
+		t.Errorf("after sparse reads the block is %d bytes, want %d", rr.block, rereadMinBlock)
+	}
+	seed := uint64(7)
+	for off = 0; off < int64(len(data))-200; { // both, at random
+		seed = seed*6364136223846793005 + 1442695040888963407
+		off += int64(seed>>33) % 40000 >> (seed >> 60) // gaps from 0 to 40 KB, mostly small
+		if off >= int64(len(data))-200 {
+			break
+		}
+		read(off, int(seed>>40)%150+1)
+	}
+}
+
 // TestClaimKeysCollide: when the emails that claim one account share their key in the
 // accounts index (a 64-bit hash, so almost never), the findings stay the same.
 func TestClaimKeysCollide(t *testing.T) {
