@@ -2,6 +2,7 @@ package validate
 
 import (
 	"hash/maphash"
+	"iter"
 	"runtime"
 	"slices"
 	"sync"
@@ -628,8 +629,7 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 	var shadow payload.Record
 	next := 0 // the next suspect
 	file := 0 // the current input, an index in s.files
-	parts := min(runtime.GOMAXPROCS(0), 1+s.log.n/replayScanMin)
-	for _, hit := range s.relevantEntries(relevant, parts) {
+	for hit := range s.relevantEntries(relevant, runtime.GOMAXPROCS(0)-1) {
 		seq, keys := hit.seq, hit.keys
 		e := s.log.at(seq)
 		for file+1 < len(s.files) && s.files[file+1].seq <= seq {
@@ -700,37 +700,88 @@ type hit struct {
 	keys uint8
 }
 
-// relevantEntries returns the log entries that have a key relevant holds, in log order. The
-// scan reads the whole log, but only the hits, a few in a hundred, are replayed: it is split
-// in parts scanned on as many goroutines, as it runs after every record has been read, when
-// the cores have little else to do.
-func (s *sieve) relevantEntries(relevant *bloom, parts int) []hit {
-	found := make([][]hit, parts)
-	var wg sync.WaitGroup
-	var failure atomic.Value // a panic of a part, raised again here
-	for p := range parts {
-		wg.Go(func() {
-			defer func() {
-				if r := recover(); r != nil {
-					failure.Store(caught(r))
-				}
-			}()
-			for seq := s.log.n * p / parts; seq < s.log.n*(p+1)/parts; seq++ {
-				if keys := s.replayKeys(s.log.at(seq), relevant); keys != 0 {
-					found[p] = append(found[p], hit{seq, keys})
+// relevantEntries yields the log entries that have a key relevant holds, in log order. The
+// scan reads the whole log, but only the hits, a few in a hundred, are replayed. It runs after
+// every record has been read, when the cores have little else to do: the log is cut into parts
+// of replayScanPart entries, which scanners goroutines scan ahead, in turn, while the caller
+// replays the hits of the parts scanned. The replay thus starts after one part instead of
+// after the whole log, and the scan of the rest overlaps it. With no scanners, the caller
+// scans as it goes. A panic in a scanner is raised again in the caller.
+func (s *sieve) relevantEntries(relevant *bloom, scanners int) iter.Seq[hit] {
+	parts := max(1, (s.log.n+replayScanPart-1)/replayScanPart)
+	scan := func(p int) (found []hit) {
+		for seq := s.log.n * p / parts; seq < s.log.n*(p+1)/parts; seq++ {
+			if keys := s.replayKeys(s.log.at(seq), relevant); keys != 0 {
+				found = append(found, hit{seq, keys})
+			}
+		}
+		return found
+	}
+	if scanners == 0 || parts == 1 {
+		return func(yield func(hit) bool) {
+			for p := range parts {
+				for _, h := range scan(p) {
+					if !yield(h) {
+						return
+					}
 				}
 			}
-		})
+		}
 	}
-	wg.Wait()
-	if r := failure.Load(); r != nil {
-		panic(r)
+	return func(yield func(hit) bool) {
+		found := make([][]hit, parts)
+		done := make([]chan struct{}, parts) // closed when found[p] is complete
+		for p := range done {
+			done[p] = make(chan struct{})
+		}
+		var next atomic.Int64 // the next part to scan
+		quit := make(chan struct{})
+		var failure atomic.Pointer[workerPanic]
+		var wg sync.WaitGroup
+		defer wg.Wait()   // no scanner outlives the replay,
+		defer close(quit) // which may end early
+		for range min(scanners, parts) {
+			wg.Go(func() {
+				for {
+					p := int(next.Add(1) - 1)
+					if p >= parts {
+						return
+					}
+					select {
+					case <-quit:
+						return
+					default:
+					}
+					func() {
+						defer close(done[p])
+						defer func() {
+							if r := recover(); r != nil {
+								failure.CompareAndSwap(nil, caught(r))
+							}
+						}()
+						found[p] = scan(p)
+					}()
+				}
+			})
+		}
+		for p := range parts {
+			<-done[p]
+			if f := failure.Load(); f != nil {
+				panic(f)
+			}
+			for _, h := range found[p] {
+				if !yield(h) {
+					return
+				}
+			}
+			found[p] = nil
+		}
 	}
-	return slices.Concat(found...)
 }
 
-// replayScanMin is how many log entries make it worth starting another goroutine to scan.
-const replayScanMin = 1 << 16
+// replayScanPart is how many log entries a part of the replay's scan holds; a variable for
+// tests.
+var replayScanPart = 1 << 16
 
 // replayKeys returns the kinds, a bit by position, of an entry's keys that relevant holds. A
 // key left unhashed (recordKeys.unhashed) is never relevant, though its 0 may be in relevant as

@@ -3,6 +3,8 @@ package validate
 import (
 	"bytes"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"unsafe"
 
@@ -119,9 +121,33 @@ func TestRelevantEntries(t *testing.T) {
 	if len(want) < 2000 {
 		t.Fatalf("%d hits; the test means most entries to be hits", len(want))
 	}
-	for _, parts := range []int{1, 2, 3, 7, s.log.n + 5} {
-		if d := cmp.Diff(want, s.relevantEntries(relevant, parts), cmp.AllowUnexported(hit{})); d != "" {
-			t.Errorf("%d parts (-one scan +parts):\n%s", parts, d)
+	defer func(n int) { replayScanPart = n }(replayScanPart)
+	for _, part := range []int{1, 7, 100, 2999, 3000, 1 << 16} {
+		replayScanPart = part
+		for _, scanners := range []int{0, 1, 2, 3, 7} {
+			got := slices.Collect(s.relevantEntries(relevant, scanners))
+			if d := cmp.Diff(want, got, cmp.AllowUnexported(hit{})); d != "" {
+				t.Errorf("parts of %d, %d scanners (-one scan +scanners):\n%s", part, scanners, d)
+			}
+			// A replay may stop early: the scanners then stop too, and it returns.
+			n := 0
+			for range s.relevantEntries(relevant, scanners) {
+				if n++; n == 10 {
+					break
+				}
+			}
 		}
 	}
+	// A panic in a scanner reaches the replay, with the scanner's stack.
+	replayScanPart = 100
+	func() {
+		defer func() {
+			p, ok := recover().(*workerPanic)
+			if !ok || !strings.Contains(string(p.stack), "relevantEntries") {
+				t.Errorf("a scanner's panic reached the replay as %v", p)
+			}
+		}()
+		for range s.relevantEntries(nil, 2) { // a nil filter: the scanners panic
+		}
+	}()
 }
