@@ -42,20 +42,27 @@ func IsASCII(s string) bool {
 
 // Plain reports whether s has only printable ASCII other than the space (0x21 to 0x7E).
 func Plain(s string) bool {
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
+	notPlain := func(x uint64) bool {
 		// A byte below 0x21 borrows its high bit in, 0x7F carries it in, and a non-ASCII byte
 		// has it. Only a byte flagged already can make a borrow flag the next one.
-		if x := Word(s, i); ((x-0x21*Ones)|(x+Ones)|x)&Highs != 0 {
+		return ((x-0x21*Ones)|(x+Ones)|x)&Highs != 0
+	}
+	if len(s) < 8 {
+		for i := range len(s) {
+			if s[i] <= ' ' || s[i] >= 0x7f {
+				return false
+			}
+		}
+		return true
+	}
+	for i := 0; i+8 < len(s); i += 8 {
+		if notPlain(Word(s, i)) {
 			return false
 		}
 	}
-	for ; i < len(s); i++ {
-		if s[i] <= ' ' || s[i] >= 0x7f {
-			return false
-		}
-	}
-	return true
+	// The last eight bytes, which may overlap the words before: a test of each byte, so
+	// testing one twice changes nothing, and it saves a loop over the last few.
+	return !notPlain(Word(s, len(s)-8))
 }
 
 // HasUpper reports whether s has an uppercase letter.
