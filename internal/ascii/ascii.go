@@ -26,18 +26,20 @@ func Word(s string, i int) uint64 {
 
 // IsASCII reports whether s has only ASCII bytes.
 func IsASCII(s string) bool {
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
+	if len(s) < 8 {
+		for i := range len(s) {
+			if s[i] >= 0x80 {
+				return false
+			}
+		}
+		return true
+	}
+	for i := 0; i+8 < len(s); i += 8 {
 		if Word(s, i)&Highs != 0 {
 			return false
 		}
 	}
-	for ; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
+	return Word(s, len(s)-8)&Highs == 0 // the last eight bytes: see Plain
 }
 
 // Plain reports whether s has only printable ASCII other than the space (0x21 to 0x7E).
@@ -61,9 +63,15 @@ func Plain(s string) bool {
 		}
 	}
 	// The last eight bytes, which may overlap the words before: a test of each byte, so
-	// testing one twice changes nothing, and it saves a loop over the last few.
+	// testing one twice changes nothing, and it saves a loop over the last few. IsASCII,
+	// HasUpper, Lower and Upper end the same way.
 	return !notPlain(Word(s, len(s)-8))
 }
+
+// upperIn reports whether x, a word of ASCII bytes, has an uppercase letter: for an ASCII
+// byte, adding 0x3F sets its high bit when it is 'A' or more, and adding 0x25 when it is past
+// 'Z'.
+func upperIn(x uint64) bool { return (x+0x3f*Ones)&^(x+0x25*Ones)&Highs != 0 }
 
 // HasUpper reports whether s has an uppercase letter.
 func HasUpper(s string) bool {
@@ -73,10 +81,15 @@ func HasUpper(s string) bool {
 		if x&Highs != 0 {
 			break // a multi-byte character: the loop below takes it from this word
 		}
-		// For an ASCII byte, adding 0x3F sets its high bit when it is 'A' or more, and adding
-		// 0x25 when it is past 'Z'.
-		if (x+0x3f*Ones)&^(x+0x25*Ones)&Highs != 0 {
+		if upperIn(x) {
 			return true
+		}
+	}
+	if i < len(s) && i+8 > len(s) && i >= 8 {
+		// The last bytes, in the last eight, which overlap the words before (see Plain),
+		// unless there is a multi-byte character among them.
+		if x := Word(s, len(s)-8); x&Highs == 0 {
+			return upperIn(x)
 		}
 	}
 	for ; i < len(s); i++ {
@@ -96,20 +109,28 @@ func HasUpper(s string) bool {
 func Lower(s string) string {
 	// One pass tells both whether s is ASCII and whether it has an uppercase letter.
 	var upper uint64
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		x := Word(s, i)
-		if x&Highs != 0 {
-			return strings.ToLower(s)
+	if len(s) < 8 {
+		for i := range len(s) {
+			switch c := s[i]; {
+			case c >= 0x80:
+				return strings.ToLower(s)
+			case 'A' <= c && c <= 'Z':
+				upper |= Highs
+			}
 		}
-		upper |= (x + 0x3f*Ones) &^ (x + 0x25*Ones) // see HasUpper
-	}
-	for ; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= 0x80:
-			return strings.ToLower(s)
-		case 'A' <= c && c <= 'Z':
-			upper |= Highs
+	} else {
+		for i := 0; ; i += 8 {
+			if i+8 > len(s) {
+				i = len(s) - 8 // the last eight bytes, which overlap the words before: see Plain
+			}
+			x := Word(s, i)
+			if x&Highs != 0 {
+				return strings.ToLower(s)
+			}
+			upper |= (x + 0x3f*Ones) &^ (x + 0x25*Ones) // see upperIn
+			if i+8 == len(s) {
+				break
+			}
 		}
 	}
 	if upper&Highs == 0 {
@@ -117,7 +138,8 @@ func Lower(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	for i = 0; i+8 <= len(s); i += 8 {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
 		x := Word(s, i)
 		// 0x20 added to each byte from 'A' to 'Z' (see HasUpper), which never carries.
 		x += (x + 0x3f*Ones) &^ (x + 0x25*Ones) & Highs >> 2
@@ -138,18 +160,24 @@ func Lower(s string) string {
 // Upper returns s in uppercase, and s itself, without a copy, when it has no lowercase letter:
 // applicationTypes are written in uppercase, and strings.ToUpper looks at each byte for that.
 func Upper(s string) string {
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		// For an ASCII byte, adding 0x1F sets its high bit when it is 'a' or more, and adding
-		// 0x05 when it is past 'z'.
-		if x := Word(s, i); x&Highs != 0 || (x+0x1f*Ones)&^(x+0x05*Ones)&Highs != 0 {
+	// For an ASCII byte, adding 0x1F sets its high bit when it is 'a' or more, and adding 0x05
+	// when it is past 'z'.
+	notUpper := func(x uint64) bool { return x&Highs != 0 || (x+0x1f*Ones)&^(x+0x05*Ones)&Highs != 0 }
+	if len(s) < 8 {
+		for i := range len(s) {
+			if c := s[i]; c >= 0x80 || 'a' <= c && c <= 'z' {
+				return strings.ToUpper(s)
+			}
+		}
+		return s
+	}
+	for i := 0; i+8 < len(s); i += 8 {
+		if notUpper(Word(s, i)) {
 			return strings.ToUpper(s)
 		}
 	}
-	for ; i < len(s); i++ {
-		if c := s[i]; c >= 0x80 || 'a' <= c && c <= 'z' {
-			return strings.ToUpper(s)
-		}
+	if notUpper(Word(s, len(s)-8)) { // the last eight bytes: see Plain
+		return strings.ToUpper(s)
 	}
 	return s
 }
