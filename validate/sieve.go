@@ -703,10 +703,9 @@ type hit struct {
 // relevantEntries yields the log entries that have a key relevant holds, in log order. The
 // scan reads the whole log, but only the hits, a few in a hundred, are replayed. It runs after
 // every record has been read, when the cores have little else to do: the log is cut into parts
-// of replayScanPart entries, which scanners goroutines scan ahead, in turn, while the caller
-// replays the hits of the parts scanned. The replay thus starts after one part instead of
-// after the whole log, and the scan of the rest overlaps it. With no scanners, the caller
-// scans as it goes. A panic in a scanner is raised again in the caller.
+// of replayScanPart entries, which goroutines (as many as scanners says) scan ahead of the
+// replay (see scanAhead), so that the replay starts after the first part instead of after the
+// whole log.
 func (s *sieve) relevantEntries(relevant *bloom, scanners int) iter.Seq[hit] {
 	parts := max(1, (s.log.n+replayScanPart-1)/replayScanPart)
 	scan := func(p int) (found []hit) {
@@ -717,31 +716,57 @@ func (s *sieve) relevantEntries(relevant *bloom, scanners int) iter.Seq[hit] {
 		}
 		return found
 	}
-	if scanners == 0 || parts == 1 {
-		return func(yield func(hit) bool) {
-			for p := range parts {
-				for _, h := range scan(p) {
-					if !yield(h) {
-						return
-					}
+	if parts == 1 {
+		scanners = 0
+	}
+	return func(yield func(hit) bool) {
+		for found := range scanAhead(parts, scanners, scan) {
+			for _, h := range found {
+				if !yield(h) {
+					return
 				}
 			}
 		}
 	}
-	return func(yield func(hit) bool) {
-		found := make([][]hit, parts)
-		done := make([]chan struct{}, parts) // closed when found[p] is complete
+}
+
+// scanAhead yields scan(0), scan(1), … scan(parts-1), in order, while workers goroutines work
+// out the parts ahead of the caller, each taking the next part not taken: the caller uses a
+// part as soon as it is done. With no workers, the caller works out each part as it goes. When
+// the caller stops early (or panics), the workers take no more parts, and scanAhead returns
+// once the parts they are on are done. A panic in a worker is raised again in the caller, with
+// the worker's stack.
+func scanAhead[T any](parts, workers int, scan func(p int) T) iter.Seq[T] {
+	if workers <= 0 {
+		return func(yield func(T) bool) {
+			for p := range parts {
+				if !yield(scan(p)) {
+					return
+				}
+			}
+		}
+	}
+	return func(yield func(T) bool) {
+		out := make([]T, parts)
+		done := make([]chan struct{}, parts) // closed when out[p] is set
 		for p := range done {
 			done[p] = make(chan struct{})
 		}
-		var next atomic.Int64 // the next part to scan
+		var next atomic.Int64 // the next part to take
+		var failure *workerPanic
+		var failOnce sync.Once
+		failed := make(chan struct{}) // closed with failure set: the workers stop
 		quit := make(chan struct{})
-		var failure atomic.Pointer[workerPanic]
 		var wg sync.WaitGroup
-		defer wg.Wait()   // no scanner outlives the replay,
-		defer close(quit) // which may end early
-		for range min(scanners, parts) {
+		defer wg.Wait()   // no worker outlives the caller's loop,
+		defer close(quit) // which may stop early
+		for range min(workers, parts) {
 			wg.Go(func() {
+				defer func() {
+					if r := recover(); r != nil {
+						failOnce.Do(func() { failure = caught(r); close(failed) })
+					}
+				}()
 				for {
 					p := int(next.Add(1) - 1)
 					if p >= parts {
@@ -750,31 +775,27 @@ func (s *sieve) relevantEntries(relevant *bloom, scanners int) iter.Seq[hit] {
 					select {
 					case <-quit:
 						return
+					case <-failed:
+						return
 					default:
 					}
-					func() {
-						defer close(done[p])
-						defer func() {
-							if r := recover(); r != nil {
-								failure.CompareAndSwap(nil, caught(r))
-							}
-						}()
-						found[p] = scan(p)
-					}()
+					out[p] = scan(p)
+					close(done[p])
 				}
 			})
 		}
 		for p := range parts {
-			<-done[p]
-			if f := failure.Load(); f != nil {
-				panic(f)
+			select {
+			case <-done[p]:
+			case <-failed:
+				panic(failure)
 			}
-			for _, h := range found[p] {
-				if !yield(h) {
-					return
-				}
+			v := out[p]
+			var zero T
+			out[p] = zero // let go of a part once used
+			if !yield(v) {
+				return
 			}
-			found[p] = nil
 		}
 	}
 }

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
@@ -129,25 +131,65 @@ func TestRelevantEntries(t *testing.T) {
 			if d := cmp.Diff(want, got, cmp.AllowUnexported(hit{})); d != "" {
 				t.Errorf("parts of %d, %d scanners (-one scan +scanners):\n%s", part, scanners, d)
 			}
-			// A replay may stop early: the scanners then stop too, and it returns.
-			n := 0
-			for range s.relevantEntries(relevant, scanners) {
-				if n++; n == 10 {
-					break
+		}
+	}
+}
+
+// TestScanAhead: the parts come in order whatever the number of workers; a caller that stops
+// early gets back only once the workers are done with the parts they were on, and they take
+// no more; a worker's panic reaches the caller with the worker's stack.
+func TestScanAhead(t *testing.T) {
+	for _, parts := range []int{0, 1, 5, 100} {
+		for _, workers := range []int{-1, 0, 1, 2, 4, 200} {
+			got := slices.Collect(scanAhead(parts, workers, func(p int) int { return p }))
+			if want := slices.Collect(func(yield func(int) bool) {
+				for p := range parts {
+					yield(p)
 				}
+			}); !slices.Equal(got, want) {
+				t.Errorf("%d parts, %d workers: %v", parts, workers, got)
 			}
 		}
 	}
-	// A panic in a scanner reaches the replay, with the scanner's stack.
-	replayScanPart = 100
-	func() {
-		defer func() {
-			p, ok := recover().(*workerPanic)
-			if !ok || !strings.Contains(string(p.stack), "relevantEntries") {
-				t.Errorf("a scanner's panic reached the replay as %v", p)
-			}
-		}()
-		for range s.relevantEntries(nil, 2) { // a nil filter: the scanners panic
+
+	const workers = 2
+	var started atomic.Int64
+	var opened atomic.Bool
+	gate := make(chan struct{})
+	parts := scanAhead(100, workers, func(p int) int {
+		started.Add(1)
+		if p > 0 {
+			<-gate // the workers are on parts 1 and 2 when the caller stops
+		}
+		return p
+	})
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		opened.Store(true)
+		close(gate)
+	}()
+	for range parts {
+		break
+	}
+	if !opened.Load() {
+		t.Error("scanAhead returned before its workers were done with their parts")
+	}
+	if n := started.Load(); n > 1+workers {
+		t.Errorf("%d parts begun for a caller that took one, with %d workers", n, workers)
+	}
+
+	defer func() {
+		p, ok := recover().(*workerPanic)
+		if !ok || !strings.Contains(string(p.stack), "TestScanAhead") {
+			t.Errorf("a worker's panic reached the caller as %v", p)
 		}
 	}()
+	for range scanAhead(100, workers, func(p int) int {
+		if p == 3 {
+			panic("part 3")
+		}
+		return p
+	}) {
+	}
+	t.Error("a worker's panic did not reach the caller")
 }
