@@ -25,6 +25,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/idlint/idlint/internal/ascii"
 )
 
 // Limits from RFC 5321 §4.5.3.1 (local part and whole path, in octets) and RFC 1035 §2.3.4
@@ -555,7 +557,7 @@ type domainCache struct {
 func (c *domainCache) slot(dom string) *atomic.Pointer[string] {
 	var h uint64
 	if n := len(dom); n >= 8 {
-		h = le64(dom[:8]) ^ bits.RotateLeft64(le64(dom[n-8:]), 31)
+		h = ascii.Word(dom, 0) ^ bits.RotateLeft64(ascii.Word(dom, n-8), 31)
 	} else {
 		for i := range n {
 			h = h<<8 | uint64(dom[i])
@@ -563,13 +565,6 @@ func (c *domainCache) slot(dom string) *atomic.Pointer[string] {
 	}
 	h = (h ^ uint64(len(dom))) * 0x9E3779B97F4A7C15
 	return &c.slots[h>>56]
-}
-
-// le64 loads eight bytes, little-endian (the compiler makes it one load).
-func le64(b string) uint64 {
-	_ = b[7]
-	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
 
 func (c *domainCache) has(dom string) bool {

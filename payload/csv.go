@@ -420,7 +420,10 @@ func (cr *csvReader) row() {
 		c := &sc.cells[ci]
 		extra = append(extra, Field{Name: cr.extraNames[k], Value: values[c.start:c.end], Kind: KindString, Pos: c.pos, KeyPos: c.pos})
 	}
-	rec := &cr.rec // member by member, for the reason scanRow gives
+	// Member by member, for the reason scanRow gives; zeroed first, so that a member added to
+	// Record and not set here is zero, as it would be in a literal.
+	rec := &cr.rec
+	*rec = Record{}
 	rec.Index, rec.Pos, rec.End, rec.Kind, rec.Raw = cr.sum.Records, sc.cells[0].pos, sc.end, KindObject, ""
 	rec.Shape, rec.Fields, rec.Extra, rec.Text, rec.TextPos = cr.sum.Shape, fields, extra, sc.text(), Pos{sc.rowLine, 1}
 	cr.sum.Records++

@@ -162,7 +162,7 @@ type parser struct {
 	// The record being read.
 	inRec       bool
 	recSkip     bool  // reported as too large: read on to its end, but do not hand it over
-	skipped     Field // where readFields reads the fields of a skipped record
+	discard     Field // where readFields reads the fields of a skipped record
 	recStartAbs int
 	recEndAbs   int
 	recPos      Pos
@@ -517,7 +517,7 @@ func (p *parser) readFields(openPos Pos, depth int) bool {
 		// compiler copies a Field 16 bytes at a time, and each such load of members just
 		// written one by one waits for the stores (a store-forwarding stall, 8 % of the
 		// reader's time). A field of a skipped record is dropped at the end.
-		f := &p.skipped
+		f := &p.discard
 		if p.recSkip {
 			*f = Field{}
 		} else {
@@ -635,7 +635,7 @@ func (p *parser) readFields(openPos Pos, depth int) bool {
 		}
 		if !p.recSkip {
 			p.spans = append(p.spans, sp)
-		} else if f != &p.skipped {
+		} else if f != &p.discard {
 			p.rec.Fields = p.rec.Fields[:len(p.rec.Fields)-1] // skipped since it was added
 		}
 		if c, more, ok = p.nextMember('}', "object", openPos, "expected ',' or '}' after object member, found %s"); !ok || !more {

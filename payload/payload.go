@@ -157,7 +157,7 @@ type Field struct {
 
 // A Record is one identity mapping as read from the input. The CSV reader and CopyTo set its
 // members one by one, for speed: a member added here must be set there too (TestCopyTo fails
-// until CopyTo does).
+// until CopyTo does; the CSV reader zeroes the record first, so it would be zero there).
 type Record struct {
 	// Index is the record's 0-based position among the records of its input.
 	Index int

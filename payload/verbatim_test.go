@@ -90,6 +90,10 @@ func TestVerbatim(t *testing.T) {
 			[]verbatim{{"email", true, 30}, {"integrationId", true, 38}, {"identity", true, 40}, {"email", true, 45}, {"integrationId", true, 54}, {"identity", false, 0}}},
 		{"csv line break in quotes", "\xEF\xBB\xBFemail,applicationType,cloudId\n\"a\nb@x.com\",GITHUB,\"x\"\"y\"\n", readCSVFor,
 			[]verbatim{{"email", true, 34}, {"applicationType", true, 45}, {"cloudId", false, 0}}},
+		// A value that is a quote, written doubled: the input has a quote where the value is
+		// (the second of the four), but the value is not written as it is.
+		{"csv doubled quote only", "email,applicationType,cloudId\na@x.com,GITHUB,\"\"\"\"\n", readCSVFor,
+			[]verbatim{{"email", true, 30}, {"applicationType", true, 38}, {"cloudId", false, 0}}},
 		{"csv lone CR and quoted comma", "email,applicationType,cloudId\na\rb@x.com,\"GIT,HUB\",\"\"\n", readCSVFor,
 			[]verbatim{{"email", true, 30}, {"applicationType", true, 41}, {"cloudId", true, 51}}},
 	} {

@@ -1,27 +1,48 @@
 package validate
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
 
-// TestKnownApplicationType: the switch of knownApplicationType holds ApplicationTypes, and no
-// near miss of them.
+// TestKnownApplicationType: the cases of knownApplicationType's switch are ApplicationTypes,
+// no more and no fewer (read from the source, so that a type added to one list and not the
+// other fails), and the function answers as a lookup in ApplicationTypes would.
 func TestKnownApplicationType(t *testing.T) {
-	for _, typ := range ApplicationTypes {
-		if !knownApplicationType(typ) {
-			t.Errorf("knownApplicationType(%q) = false; ApplicationTypes has it", typ)
-		}
-		for _, near := range []string{strings.ToLower(typ), typ + "_", typ[:len(typ)-1], " " + typ} {
-			if knownApplicationType(near) != slices.Contains(ApplicationTypes, near) {
-				t.Errorf("knownApplicationType(%q) = %v; ApplicationTypes disagrees", near, !slices.Contains(ApplicationTypes, near))
-			}
+	file, err := parser.ParseFile(token.NewFileSet(), "apptypes.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []string
+	for _, d := range file.Decls {
+		if fn, ok := d.(*ast.FuncDecl); ok && fn.Name.Name == "knownApplicationType" {
+			ast.Inspect(fn.Body, func(n ast.Node) bool {
+				if c, ok := n.(*ast.CaseClause); ok {
+					for _, e := range c.List {
+						v, err := strconv.Unquote(e.(*ast.BasicLit).Value)
+						if err != nil {
+							t.Fatal(err)
+						}
+						cases = append(cases, v)
+					}
+				}
+				return true
+			})
 		}
 	}
-	for _, s := range []string{"", "GITHUBB", "GIT", "BITBUCKET_SERVER2", "AZURE"} {
-		if knownApplicationType(s) {
-			t.Errorf("knownApplicationType(%q) = true", s)
+	if got, want := slices.Sorted(slices.Values(cases)), slices.Sorted(slices.Values(ApplicationTypes)); !slices.Equal(got, want) {
+		t.Errorf("knownApplicationType's cases %v, ApplicationTypes %v", got, want)
+	}
+	for _, typ := range ApplicationTypes {
+		for _, s := range []string{typ, strings.ToLower(typ), typ + "_", typ[:len(typ)-1], " " + typ, ""} {
+			if knownApplicationType(s) != slices.Contains(ApplicationTypes, s) {
+				t.Errorf("knownApplicationType(%q) = %v", s, !slices.Contains(ApplicationTypes, s))
+			}
 		}
 	}
 }

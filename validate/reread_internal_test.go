@@ -142,7 +142,7 @@ func TestTooManyIntegrations(t *testing.T) {
 
 // TestRereader reads back in blocks, across them and past the end of the input.
 func TestRereader(t *testing.T) {
-	data := bytes.Repeat([]byte("0123456789"), rereadBlock/5) // two blocks
+	data := bytes.Repeat([]byte("0123456789"), rereadBlock/5) // two of the largest blocks
 	rr := openRereader(source{ra: bytes.NewReader(data)}, 0)
 	for _, c := range []struct {
 		off int64
@@ -192,7 +192,7 @@ func TestRereaderBlocks(t *testing.T) {
 		t.Errorf("after sparse reads the block is %d bytes, want %d", rr.block, rereadMinBlock)
 	}
 	seed := uint64(7)
-	for off = 0; off < int64(len(data))-200; { // both, at random
+	for off = 0; off < int64(len(data))-200; { // both, with gaps at random, in input order
 		seed = seed*6364136223846793005 + 1442695040888963407
 		off += int64(seed>>33) % 40000 >> (seed >> 60) // gaps from 0 to 40 KB, mostly small
 		if off >= int64(len(data))-200 {

@@ -68,10 +68,13 @@ func Plain(s string) bool {
 	return !notPlain(Word(s, len(s)-8))
 }
 
-// upperIn reports whether x, a word of ASCII bytes, has an uppercase letter: for an ASCII
-// byte, adding 0x3F sets its high bit when it is 'A' or more, and adding 0x25 when it is past
-// 'Z'.
-func upperIn(x uint64) bool { return (x+0x3f*Ones)&^(x+0x25*Ones)&Highs != 0 }
+// upperIn reports whether x, a word of ASCII bytes, has an uppercase letter.
+func upperIn(x uint64) bool { return upperBits(x) != 0 }
+
+// upperBits sets the high bit of each byte of x, a word of ASCII bytes, that is an uppercase
+// letter, and clears every other bit: for an ASCII byte, adding 0x3F sets its high bit when it
+// is 'A' or more, and adding 0x25 when it is past 'Z'. Neither addition carries out of a byte.
+func upperBits(x uint64) uint64 { return (x + 0x3f*Ones) &^ (x + 0x25*Ones) & Highs }
 
 // HasUpper reports whether s has an uppercase letter.
 func HasUpper(s string) bool {
@@ -115,7 +118,7 @@ func Lower(s string) string {
 			case c >= 0x80:
 				return strings.ToLower(s)
 			case 'A' <= c && c <= 'Z':
-				upper |= Highs
+				upper = Highs
 			}
 		}
 	} else {
@@ -127,13 +130,13 @@ func Lower(s string) string {
 			if x&Highs != 0 {
 				return strings.ToLower(s)
 			}
-			upper |= (x + 0x3f*Ones) &^ (x + 0x25*Ones) // see upperIn
+			upper |= upperBits(x)
 			if i+8 == len(s) {
 				break
 			}
 		}
 	}
-	if upper&Highs == 0 {
+	if upper == 0 {
 		return s
 	}
 	var b strings.Builder
@@ -141,8 +144,7 @@ func Lower(s string) string {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		x := Word(s, i)
-		// 0x20 added to each byte from 'A' to 'Z' (see HasUpper), which never carries.
-		x += (x + 0x3f*Ones) &^ (x + 0x25*Ones) & Highs >> 2
+		x += upperBits(x) >> 2 // 0x20 added to each byte from 'A' to 'Z', which never carries
 		var w [8]byte
 		binary.LittleEndian.PutUint64(w[:], x)
 		b.Write(w[:])
