@@ -165,15 +165,6 @@ func problem(addr string, off int, msg string) *Problem {
 	return &Problem{Message: msg, Offset: utf8.RuneCountInString(addr[:off])}
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
-
 // firstInvalidUTF8 returns the byte offset of the first invalid UTF-8 sequence in s.
 func firstInvalidUTF8(s string) int {
 	for i := 0; i < len(s); {
@@ -606,7 +597,7 @@ func checkTLD(addr string, rawStart int, tld string) *Problem {
 	raw := addr[rawStart:]
 	if len(tld) >= 4 && strings.EqualFold(tld[:4], "xn--") {
 		u := raw
-		if isASCII(raw) {
+		if ascii.IsASCII(raw) {
 			u, _ = registration.ToUnicode(strings.ToLower(raw))
 		}
 		for i, r := range u {
