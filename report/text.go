@@ -102,16 +102,24 @@ func (t *text) finding(b []byte, f *validate.Finding) []byte {
 	}
 	b = append(b, ' ')
 	at = len(b)
-	b = t.paint(strconv.AppendInt(b, int64(f.Pos.Line), 10), at, t.gutter)
-	digits := len(strconv.Itoa(f.Pos.Line))
+	b = strconv.AppendInt(b, int64(f.Pos.Line), 10)
+	digits := len(b) - at
+	b = t.paint(b, at, t.gutter)
 	b = append(t.paint(append(b, " |"...), len(b)+1, t.gutter), ' ')
 	b = appendPrintable(b, f.Snippet)
-	b = append(b, '\n', ' ')
-	b = append(b, strings.Repeat(" ", digits)...)
+	b = appendSpaces(append(b, '\n', ' '), digits)
 	b = append(t.paint(append(b, " |"...), len(b)+1, t.gutter), ' ')
-	b = append(b, strings.Repeat(" ", max(0, f.Pos.Col-f.SnippetCol))...)
+	b = appendSpaces(b, f.Pos.Col-f.SnippetCol)
 	b = t.paint(append(b, '^'), len(b), t.caret)
 	return append(b, '\n')
+}
+
+// appendSpaces appends n spaces to b, none when n is negative.
+func appendSpaces(b []byte, n int) []byte {
+	for range n {
+		b = append(b, ' ')
+	}
+	return b
 }
 
 // severity returns the colour of a severity.
