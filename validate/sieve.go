@@ -732,10 +732,10 @@ func (s *sieve) relevantEntries(relevant *bloom, scanners int) iter.Seq[hit] {
 
 // scanAhead yields scan(0), scan(1), … scan(parts-1), in order, while goroutines (as many as
 // workers says) work out the parts ahead of the caller, each taking the next part not taken:
-// the caller uses a part as soon as it is done. With no workers, the caller works out each part as it goes. When
-// the caller stops early (or panics), the workers take no more parts, and scanAhead returns
-// once the parts they are on are done. A panic in a worker is raised again in the caller, with
-// the worker's stack.
+// the caller uses a part as soon as it is done. With no workers, the caller works out each
+// part as it goes. When the caller stops early (or panics), the workers take no more parts,
+// and scanAhead returns once the parts they are on are done. A panic in a worker is raised
+// again in the caller, with the worker's stack.
 func scanAhead[T any](parts, workers int, scan func(p int) T) iter.Seq[T] {
 	if workers <= 0 {
 		return func(yield func(T) bool) {
