@@ -23,6 +23,7 @@ const (
 // reset empties the filter and sizes it to words, a power of two.
 func (b *bloom) reset(words int) {
 	b.words = make([]uint64, words)
+	touchPages(b.words) // warm reads words before add writes them
 	b.shift = 64
 	for n := words; n > 1; n >>= 1 {
 		b.shift--

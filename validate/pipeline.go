@@ -340,7 +340,11 @@ func (e *Engine) merge(b *batch) {
 	}
 	e.sieve.expect(b.size, b.format)
 	e.sieve.setSource(b.input, b.src)
-	e.findings = append(e.findings, b.findings...)
+	grown := append(e.findings, b.findings...)
+	if cap(grown) != cap(e.findings) {
+		touchPages(grown[len(grown):cap(grown)]) // the garbage collector may read it first
+	}
+	e.findings = grown
 	for i := range b.items {
 		if it := &b.items[i]; it.mapped {
 			e.sieve.warm(&it.keys)

@@ -232,7 +232,9 @@ const chunkLen = 1 << 12
 
 func (l *chunked[T]) append(e T) int {
 	if l.n%chunkLen == 0 {
-		l.chunks = append(l.chunks, make([]T, 0, chunkLen))
+		c := make([]T, chunkLen)
+		touchPages(c) // the garbage collector may read the end before append writes it
+		l.chunks = append(l.chunks, c[:0])
 	}
 	c := &l.chunks[len(l.chunks)-1]
 	*c = append(*c, e)
