@@ -36,8 +36,8 @@ type Engine struct {
 	pipe        pipeline
 
 	// Owned by the worker merging (see pipeline.finish) until Check returns, then by Result.
-	findings []Finding
-	sieve    sieve // the set stage
+	findings chunked[Finding] // the record stage's, in the order merged
+	sieve    sieve            // the set stage
 
 	done   *Result
 	broken *workerPanic // a Check panicked: the run cannot go on (see Check)
@@ -139,12 +139,16 @@ func (e *Engine) Result() Result {
 		panic(fmt.Errorf("validate: Result called after a panic in Check: %w", e.broken))
 	}
 	if e.done == nil {
-		// The findings of the record stage are sorted on another core while the set rules
-		// replay; the replay's few are sorted then merged in. The result is what a stable sort
-		// of the two one after the other gives.
-		own, sorted := e.findings, make(chan struct{})
+		// The findings of the record stage are gathered in one slice and sorted on another
+		// core while the set rules replay; the replay's few are sorted then merged in. The
+		// result is what a stable sort of the two one after the other gives.
+		own, sorted := make([]Finding, 0, e.findings.n), make(chan struct{})
 		go func() {
 			defer close(sorted)
+			for i, c := range e.findings.chunks {
+				own = append(own, c...)
+				e.findings.chunks[i] = nil // the garbage collector may take it now
+			}
 			slices.SortStableFunc(own, Compare)
 		}()
 		replayed := func() []Finding {

@@ -340,11 +340,9 @@ func (e *Engine) merge(b *batch) {
 	}
 	e.sieve.expect(b.size, b.format)
 	e.sieve.setSource(b.input, b.src)
-	grown := append(e.findings, b.findings...)
-	if cap(grown) != cap(e.findings) {
-		touchPages(grown[len(grown):cap(grown)]) // the garbage collector may read it first
+	for i := range b.findings {
+		e.findings.append(b.findings[i])
 	}
-	e.findings = grown
 	for i := range b.items {
 		if it := &b.items[i]; it.mapped {
 			e.sieve.warm(&it.keys)

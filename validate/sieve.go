@@ -221,8 +221,8 @@ type fileStart struct {
 	file uint32
 }
 
-// chunked holds the log entries, or the suspects, in chunks: it grows without copying what
-// it holds, as a slice would each time it doubles.
+// chunked holds the log entries, the suspects or the record stage's findings, in chunks: it
+// grows without copying what it holds, as a slice would each time it doubles.
 type chunked[T any] struct {
 	chunks [][]T
 	n      int
