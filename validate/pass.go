@@ -190,7 +190,9 @@ func (p *Pass) Mention(values ...string) { p.mentions = append(p.mentions, value
 // Reportf reports a finding of the current rule at pos about field ("" for the record).
 func (p *Pass) Reportf(pos payload.Pos, field, format string, args ...any) {
 	f := Finding{Pos: pos, Field: field, Record: p.rec.Index, Message: fmt.Sprintf(format, args...)}
-	f.Personal = personal(p.rec, p.mentions)
+	if !p.st.omitPersonal {
+		f.Personal = personal(p.rec, p.mentions)
+	}
 	p.mentions = p.mentions[:0]
 	f.Snippet, f.SnippetCol = snippet(p.rec.Text, p.rec.TextPos, pos)
 	p.st.add(p.rule, f)
@@ -207,11 +209,13 @@ func (p *Pass) ReportField(f *payload.Field, format string, args ...any) {
 type stage struct {
 	enabled  map[string]*Rule // read-only after New
 	findings []Finding
-	file     string         // the current input's display name
-	fileIdx  int            // the current input, an index in files
-	files    []string       // display names of the inputs, by Ref.File (set stage only)
-	format   payload.Format // the current input's format (record stage only)
-	pass     Pass
+	file     string   // the current input's display name
+	fileIdx  int      // the current input, an index in files
+	files    []string // display names of the inputs, by Ref.File (set stage only)
+	// omitPersonal: findings get no Personal list (Options.OmitPersonal).
+	omitPersonal bool
+	format       payload.Format // the current input's format (record stage only)
+	pass         Pass
 
 	// The set rules' indexes.
 	texts    texts    // strings set rules keep for their messages

@@ -165,7 +165,7 @@ func (e *Engine) run(read func()) {
 	p := &e.pipe
 	if p.workers == nil {
 		for range runtime.GOMAXPROCS(0) {
-			w := &worker{st: stage{enabled: e.enabled}}
+			w := &worker{st: stage{enabled: e.enabled, omitPersonal: e.omitPersonal}}
 			w.st.pass.st = &w.st
 			for _, r := range All {
 				if e.enabled[r.ID] != nil && r.Record != nil {

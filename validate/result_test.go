@@ -1,11 +1,14 @@
 package validate_test
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/idlint/idlint/payload"
+	"github.com/idlint/idlint/validate"
 )
 
 // TestExactRepeatsOnce: a fault reported twice, word for word at one place, is one finding.
@@ -26,5 +29,37 @@ func TestExactRepeatsOnce(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
+
+// TestOmitPersonal: Options.OmitPersonal leaves out the findings' lists of personal data, of
+// the record stage and of the set rules' replay, and changes nothing else.
+func TestOmitPersonal(t *testing.T) {
+	for _, legacy := range []bool{false, true} {
+		data := crowdedIdentities(3000, 7, legacy, 100)
+		with := checkWith(t, data, payload.FormatCSV, func(*validate.Engine) {})
+		e, err := validate.New(validate.Options{OmitPersonal: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Check("fuzz", bytes.NewReader(data), payload.FormatCSV); err != nil {
+			t.Fatal(err)
+		}
+		without := result(t, e).Findings
+		if diff := cmp.Diff(with, without, cmpopts.IgnoreFields(validate.Finding{}, "Personal")); diff != "" {
+			t.Errorf("legacy %v: OmitPersonal changed the findings (-with +without):\n%s", legacy, diff)
+		}
+		stages := map[bool]int{} // findings with personal data, by whether the replay gave them
+		for i, f := range with {
+			if r, _ := validate.Lookup(f.Rule); len(f.Personal) > 0 {
+				stages[r.Record == nil]++
+			}
+			if i < len(without) && without[i].Personal != nil {
+				t.Fatalf("legacy %v: with OmitPersonal, %v lists %q", legacy, without[i], without[i].Personal)
+			}
+		}
+		if stages[false] == 0 || stages[true] == 0 {
+			t.Fatalf("legacy %v: the test needs findings with personal data from both stages; got %v", legacy, stages)
+		}
 	}
 }

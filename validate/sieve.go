@@ -602,8 +602,9 @@ func copyRecord(rec *payload.Record) payload.Record {
 }
 
 // replay runs the set rules over the suspects and the records that share a key hash with one,
-// in input order, and returns their findings. files are the run's input names.
-func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
+// in input order, and returns their findings. st is the set stage, with the rules enabled and
+// the run's input names.
+func (s *sieve) replay(st *stage) []Finding {
 	if s.suspects.n == 0 || len(s.checks) == 0 {
 		return nil
 	}
@@ -625,7 +626,6 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 			}
 		}
 	}
-	st := &stage{enabled: enabled, files: files}
 	p := &st.pass
 	p.st = st
 	var shadow payload.Record
@@ -658,7 +658,7 @@ func (s *sieve) replay(enabled map[string]*Rule, files []string) []Finding {
 				lostKeys |= 1 << k
 			}
 		}
-		st.fileIdx, st.file = int(at.File), files[at.File]
+		st.fileIdx, st.file = int(at.File), st.files[at.File]
 		p.mapped, p.account, p.accountDone = true, accountView{}, false
 		for i, c := range s.checks {
 			switch mine := keys & s.checkKeys[i]; {

@@ -170,7 +170,8 @@ func runCheck(fl checkFlags, inputs []input, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return usageError{err}
 	}
-	engine, err := validate.New(validate.Options{Disable: fl.disable})
+	// The findings' lists of personal data serve --redact only.
+	engine, err := validate.New(validate.Options{Disable: fl.disable, OmitPersonal: opts.Redact == report.RedactNone})
 	if err != nil {
 		return usageError{err}
 	}
