@@ -17,6 +17,10 @@ type Options struct {
 	// saves the lists, which cost time and memory for every finding: on a file where every
 	// record has one, a fifth of the memory.
 	OmitPersonal bool
+	// KeepPerRule, above 0, keeps of each rule only its first KeepPerRule findings about
+	// records, in report order, and counts the others (Result.Counts): a report that shows a
+	// few of each rule needs no more, and memory then does not grow with the findings.
+	KeepPerRule int
 }
 
 // An Engine checks the inputs of one run. Inputs are read one after another; set rules see the
@@ -43,6 +47,7 @@ type Engine struct {
 
 	// Owned by the worker merging (see pipeline.finish) until Check returns, then by Result.
 	findings chunked[Finding] // the record stage's, in the order merged
+	keep     *keeper          // instead, with Options.KeepPerRule
 	sieve    sieve            // the set stage
 
 	done   *Result
@@ -72,6 +77,9 @@ func New(opts Options) (*Engine, error) {
 		off[id] = true
 	}
 	e := &Engine{schema: v, enabled: map[string]*Rule{}, omitPersonal: opts.OmitPersonal}
+	if opts.KeepPerRule > 0 {
+		e.keep = newKeeper(opts.KeepPerRule)
+	}
 	var setChecks []ruleCheck
 	for _, r := range All {
 		if off[r.ID] {
@@ -131,7 +139,10 @@ func (e *Engine) Check(name string, r io.Reader, format payload.Format) (payload
 
 // Result is what a run found.
 type Result struct {
-	Findings []Finding // stably sorted by Compare, exact repeats removed
+	// Findings are stably sorted by Compare, exact repeats removed. With
+	// Options.KeepPerRule, they are the first of each rule: Counts has how many there were.
+	Findings []Finding
+	Counts   []RuleCount // the findings of each rule, kept or not, in the order of rule IDs
 	Files    int
 	Records  int
 	// Unread lists the inputs that could not be read again as they were read (see InputError).
@@ -145,32 +156,48 @@ func (e *Engine) Result() Result {
 		panic(fmt.Errorf("validate: Result called after a panic in Check: %w", e.broken))
 	}
 	if e.done == nil {
-		// The findings of the record stage are gathered in one slice and sorted on another
-		// core while the set rules replay; the replay's few are sorted then merged in. The
-		// result is what a stable sort of the two one after the other gives.
-		own, sorted := make([]Finding, 0, e.findings.n), make(chan struct{})
-		go func() {
-			defer close(sorted)
-			for i, c := range e.findings.chunks {
-				own = append(own, c...)
-				e.findings.chunks[i] = nil // the garbage collector may take it now
-			}
-			slices.SortStableFunc(own, Compare)
-		}()
-		replayed := func() []Finding {
-			defer func() { <-sorted }() // even when the replay panics: own is not to be left half sorted
-			return e.sieve.replay(&stage{enabled: e.enabled, files: e.files, omitPersonal: e.omitPersonal})
-		}()
-		slices.SortStableFunc(replayed, Compare)
-		fs := mergeSorted(own, replayed)
-		fs = slices.CompactFunc(fs, Finding.same) // exact repeats, which a reader may give for one fault
-		e.done = &Result{Findings: fs, Files: len(e.files), Records: e.records}
+		set := &stage{enabled: e.enabled, files: e.files, omitPersonal: e.omitPersonal, keep: e.keep}
+		var fs []Finding
+		var counts []RuleCount
+		if e.keep != nil {
+			e.sieve.replay(set)
+			fs, counts = e.keep.result()
+		} else {
+			fs = e.allFindings(set)
+			counts = countFindings(fs)
+		}
+		e.done = &Result{Findings: fs, Counts: counts, Files: len(e.files), Records: e.records}
 		for _, f := range e.sieve.failed {
 			f.Name = e.files[f.Input]
 			e.done.Unread = append(e.done.Unread, f)
 		}
 	}
 	return *e.done
+}
+
+// allFindings runs the set stage and returns every finding of the run. The findings of the
+// record stage are gathered in one slice and sorted on another core while the set rules
+// replay; the replay's few are sorted then merged in. The result is what a stable sort of the
+// two one after the other gives.
+func (e *Engine) allFindings(set *stage) []Finding {
+	own, sorted := make([]Finding, 0, e.findings.n), make(chan struct{})
+	go func() {
+		defer close(sorted)
+		for i, c := range e.findings.chunks {
+			own = append(own, c...)
+			e.findings.chunks[i] = nil // the garbage collector may take it now
+		}
+		slices.SortStableFunc(own, Compare)
+	}()
+	replayed := func() []Finding {
+		defer func() { <-sorted }() // even when the replay panics: own is not to be left half sorted
+		return e.sieve.replay(set)
+	}()
+	slices.SortStableFunc(replayed, Compare)
+	fs := mergeSorted(own, replayed)
+	// Exact repeats, which a reader may give for one fault: the findings of a record come
+	// deduplicated already (dedupeRecord).
+	return slices.CompactFunc(fs, Finding.same)
 }
 
 // Rules returns the enabled rules, in All's order.

@@ -15,8 +15,9 @@ import (
 // FuzzCheck runs the whole check — read, schema, rules — on arbitrary bytes in every input
 // format. Invariants: no panic; every finding has a rule, a severity and a position inside the
 // input; the same input gives the same findings; the set stage's sieve finds what replaying
-// every record finds; the rules' shortcut for plain texts (Pass.Plain) changes nothing. It is
-// seeded with every rule case in testdata.
+// every record finds; the rules' shortcut for plain texts (Pass.Plain) changes nothing; a run
+// that keeps the first few findings of each rule keeps those of an uncapped run, and counts
+// the same. It is seeded with every rule case in testdata.
 func FuzzCheck(f *testing.F) {
 	cases, _ := filepath.Glob(filepath.Join("..", "testdata", "rules", "*", "*"))
 	for _, c := range cases {
@@ -51,6 +52,9 @@ func FuzzCheck(f *testing.F) {
 		}
 		if copies := checkWith(t, data, in, validate.KeepCopies); !reflect.DeepEqual(first, copies) {
 			t.Fatalf("the sieve keeping copies of the texts changed the findings:\nreading again:\n%v\ncopies:\n%v", first, copies)
+		}
+		for _, k := range []int{1, 2} {
+			checkKeepPerRule(t, "the input", data, in, k)
 		}
 	})
 }

@@ -214,8 +214,11 @@ type stage struct {
 	files    []string // display names of the inputs, by Ref.File (set stage only)
 	// omitPersonal: findings get no Personal list (Options.OmitPersonal).
 	omitPersonal bool
-	format       payload.Format // the current input's format (record stage only)
-	pass         Pass
+	// keep takes the set stage's findings, record by record, when the run keeps only the
+	// first of each rule (Options.KeepPerRule).
+	keep   *keeper
+	format payload.Format // the current input's format (record stage only)
+	pass   Pass
 
 	// The set rules' indexes.
 	texts    texts    // strings set rules keep for their messages

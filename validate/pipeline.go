@@ -298,7 +298,9 @@ func (e *Engine) check(w *worker, b *batch) {
 			w.st.findings = append(w.st.findings, b.diags[it.diag])
 			continue
 		}
+		start := len(w.st.findings)
 		e.checkRecord(w, &it.rec)
+		w.st.findings = w.st.findings[:start+len(dedupeRecord(w.st.findings[start:]))]
 		if it.mapped = mappingOf(&it.rec, &it.m); it.mapped {
 			it.keys = e.sieve.keysOf(&it.m, &w.scratch, e.sieve.needsLookAlikes())
 		}
@@ -341,7 +343,11 @@ func (e *Engine) merge(b *batch) {
 	e.sieve.expect(b.size, b.format)
 	e.sieve.setSource(b.input, b.src)
 	for i := range b.findings {
-		e.findings.append(b.findings[i])
+		if e.keep != nil {
+			e.keep.add(&b.findings[i])
+		} else {
+			e.findings.append(b.findings[i])
+		}
 	}
 	for i := range b.items {
 		if it := &b.items[i]; it.mapped {

@@ -2,6 +2,11 @@ package validate_test
 
 import (
 	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -37,15 +42,8 @@ func TestExactRepeatsOnce(t *testing.T) {
 func TestOmitPersonal(t *testing.T) {
 	for _, legacy := range []bool{false, true} {
 		data := crowdedIdentities(3000, 7, legacy, 100)
-		with := checkWith(t, data, payload.FormatCSV, func(*validate.Engine) {})
-		e, err := validate.New(validate.Options{OmitPersonal: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.Check("fuzz", bytes.NewReader(data), payload.FormatCSV); err != nil {
-			t.Fatal(err)
-		}
-		without := result(t, e).Findings
+		with := checkWithOptions(t, data, payload.FormatCSV, validate.Options{}).Findings
+		without := checkWithOptions(t, data, payload.FormatCSV, validate.Options{OmitPersonal: true}).Findings
 		if diff := cmp.Diff(with, without, cmpopts.IgnoreFields(validate.Finding{}, "Personal")); diff != "" {
 			t.Errorf("legacy %v: OmitPersonal changed the findings (-with +without):\n%s", legacy, diff)
 		}
@@ -62,4 +60,102 @@ func TestOmitPersonal(t *testing.T) {
 			t.Fatalf("legacy %v: the test needs findings with personal data from both stages; got %v", legacy, stages)
 		}
 	}
+}
+
+// TestKeepPerRule: with Options.KeepPerRule, a run keeps what an uncapped run finds but for
+// the findings about records past the first of each rule, and counts the same findings. The
+// inputs repeat keys (the set rules' findings), repeat faults word for word, and have many
+// findings of one rule.
+func TestKeepPerRule(t *testing.T) {
+	inputs := map[string][]byte{
+		"crowded v2":     crowdedIdentities(3000, 11, false, 100),
+		"crowded legacy": crowdedIdentities(3000, 12, true, 100),
+		"repeats":        []byte(`[{"":"","":"","":""}, {"":"","":"","":""}, {"email":"A@x.io","integrationId":1,"identity":"a","identity":"a"}]`),
+	}
+	var upper strings.Builder
+	upper.WriteString("email,integrationId,identity\n")
+	for i := range 500 {
+		fmt.Fprintf(&upper, "Dev%d@acme.io,%d,dev%d\n", i, 1+i%3, i)
+	}
+	inputs["email-case on every row"] = []byte(upper.String())
+	cases, _ := filepath.Glob(filepath.Join("..", "testdata", "rules", "*", "*"))
+	for _, c := range cases {
+		if filepath.Ext(c) != ".want" {
+			if data, err := os.ReadFile(c); err == nil {
+				inputs[c] = data
+			}
+		}
+	}
+	for name, data := range inputs {
+		for _, k := range []int{1, 3, 50} {
+			checkKeepPerRule(t, name, data, payload.FormatUnknown, k)
+		}
+	}
+}
+
+// checkKeepPerRule compares a run of data with Options.KeepPerRule k with an uncapped one.
+func checkKeepPerRule(t *testing.T, name string, data []byte, format payload.Format, k int) {
+	t.Helper()
+	whole := checkWithOptions(t, data, format, validate.Options{})
+	kept := checkWithOptions(t, data, format, validate.Options{KeepPerRule: k})
+	if diff := cmp.Diff(firstOfEachRule(whole.Findings, k), kept.Findings); diff != "" {
+		t.Errorf("%s, KeepPerRule %d: findings (-the first of an uncapped run +kept):\n%s", name, k, diff)
+	}
+	if diff := cmp.Diff(countByRule(whole.Findings), kept.Counts); diff != "" {
+		t.Errorf("%s, KeepPerRule %d: counts (-of every finding +kept):\n%s", name, k, diff)
+	}
+	if diff := cmp.Diff(whole.Counts, kept.Counts); diff != "" {
+		t.Errorf("%s: the counts of an uncapped run (-) and KeepPerRule %d (+) differ:\n%s", name, k, diff)
+	}
+}
+
+// firstOfEachRule is what Options.KeepPerRule k keeps of the findings of an uncapped run:
+// those not about a record, and the first k about records of each rule.
+func firstOfEachRule(fs []validate.Finding, k int) []validate.Finding {
+	out := []validate.Finding{}
+	seen := map[string]int{}
+	for _, f := range fs {
+		if f.Record >= 0 {
+			if seen[f.Rule]++; seen[f.Rule] > k {
+				continue
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// countByRule counts findings as Result.Counts does.
+func countByRule(fs []validate.Finding) []validate.RuleCount {
+	byRule := map[string]*validate.RuleCount{}
+	var ids []string
+	for _, f := range fs {
+		c := byRule[f.Rule]
+		if c == nil {
+			c = &validate.RuleCount{Rule: f.Rule, Severity: f.Severity, ByFile: map[string]int{}}
+			byRule[f.Rule] = c
+			ids = append(ids, f.Rule)
+		}
+		c.Total++
+		c.ByFile[f.File]++
+	}
+	slices.Sort(ids)
+	out := []validate.RuleCount{}
+	for _, id := range ids {
+		out = append(out, *byRule[id])
+	}
+	return out
+}
+
+// checkWithOptions checks data as one input, on a new engine with opts.
+func checkWithOptions(t testing.TB, data []byte, format payload.Format, opts validate.Options) validate.Result {
+	t.Helper()
+	e, err := validate.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Check("fuzz", bytes.NewReader(data), format); err != nil {
+		t.Fatal(err)
+	}
+	return result(t, e)
 }

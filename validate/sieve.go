@@ -660,6 +660,7 @@ func (s *sieve) replay(st *stage) []Finding {
 		}
 		st.fileIdx, st.file = int(at.File), st.files[at.File]
 		p.mapped, p.account, p.accountDone = true, accountView{}, false
+		start := len(st.findings)
 		for i, c := range s.checks {
 			switch mine := keys & s.checkKeys[i]; {
 			case mine == 0:
@@ -671,6 +672,13 @@ func (s *sieve) replay(st *stage) []Finding {
 			}
 		}
 		p.rec = nil
+		st.findings = st.findings[:start+len(dedupeRecord(st.findings[start:]))]
+		if st.keep != nil {
+			for i := range st.findings {
+				st.keep.add(&st.findings[i])
+			}
+			st.findings = st.findings[:0]
+		}
 	}
 	s.closeRereader()
 	return st.findings

@@ -1,0 +1,114 @@
+package validate
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/idlint/idlint/payload"
+)
+
+// TestDedupeRecord: a finding goes when it is the same as the one before it of its rule at its
+// place, as Result's CompactFunc over sorted findings would have it; findings at one place
+// that differ keep their order, and so do the same findings apart.
+func TestDedupeRecord(t *testing.T) {
+	f := func(col int, rule, msg string) Finding {
+		return Finding{File: "f", Pos: payload.Pos{Line: 1, Col: col}, Rule: rule, Message: msg}
+	}
+	a, b, c := f(1, "schema", "a"), f(1, "schema", "b"), f(2, "schema", "a")
+	tests := []struct {
+		name     string
+		in, want []Finding
+	}{
+		{"none", nil, nil},
+		{"one", []Finding{a}, []Finding{a}},
+		{"a repeat", []Finding{a, a}, []Finding{a}},
+		{"three of one", []Finding{a, a, a}, []Finding{a}},
+		{"a repeat apart", []Finding{a, c, a}, []Finding{a, c}}, // c is at another place
+		{"another between", []Finding{a, b, a}, []Finding{a, b, a}},
+		{"another rule between", []Finding{a, f(1, "whitespace", "a"), a}, []Finding{a, f(1, "whitespace", "a")}},
+		{"two places", []Finding{a, c, c, a, b}, []Finding{a, c, b}},
+	}
+	for _, tt := range tests {
+		got := dedupeRecord(slices.Clone(tt.in))
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
+		}
+	}
+	// Past 8 findings a map finds the finding before at a place: it must agree with a scan.
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		var in []Finding
+		for range 2 + rng.IntN(30) {
+			in = append(in, f(rng.IntN(3), []string{"schema", "whitespace"}[rng.IntN(2)], []string{"a", "b"}[rng.IntN(2)]))
+		}
+		var want []Finding
+		for i, g := range in {
+			j := i - 1
+			for j >= 0 && (in[j].Pos != g.Pos || in[j].Rule != g.Rule) {
+				j--
+			}
+			if j < 0 || !in[j].same(g) {
+				want = append(want, g)
+			}
+		}
+		if diff := cmp.Diff(want, dedupeRecord(slices.Clone(in))); diff != "" {
+			t.Fatalf("%v (-by a scan +dedupeRecord):\n%s", in, diff)
+		}
+	}
+}
+
+// TestKeeper: a keeper gives the first findings of each rule about records, in the order a
+// stable sort gives, all the others, with exact repeats removed, and counts of them all.
+// Findings about records come deduplicated; the others repeat. Few files, lines, columns and
+// rules make many ties, which arrival order must settle.
+func TestKeeper(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for round := range 300 {
+		limit := 1 + rng.IntN(4)
+		var in []Finding
+		for i := range rng.IntN(200) {
+			g := Finding{
+				File:     []string{"a.csv", "b.csv"}[rng.IntN(2)],
+				Pos:      payload.Pos{Line: rng.IntN(5), Col: rng.IntN(3)},
+				Rule:     []string{"schema", "email-format", "duplicate-record"}[rng.IntN(3)],
+				Record:   rng.IntN(3) - 1,
+				Severity: SeverityError,
+			}
+			if g.Record < 0 {
+				g.Message = []string{"x", "y"}[rng.IntN(2)] // repeats, to be removed
+			} else {
+				g.Message = fmt.Sprint(i)
+			}
+			in = append(in, g)
+		}
+		k := newKeeper(limit)
+		for i := range in {
+			k.add(&in[i])
+		}
+		got, counts := k.result()
+
+		all := slices.Clone(in)
+		slices.SortStableFunc(all, Compare)
+		all = slices.CompactFunc(all, Finding.same)
+		want := []Finding{}
+		seen := map[string]int{}
+		for _, g := range all {
+			if g.Record >= 0 {
+				if seen[g.Rule]++; seen[g.Rule] > limit {
+					continue
+				}
+			}
+			want = append(want, g)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("round %d, limit %d: findings (-want +got):\n%s", round, limit, diff)
+		}
+		if diff := cmp.Diff(countFindings(all), counts); diff != "" {
+			t.Fatalf("round %d: counts (-of every finding +keeper's):\n%s", round, diff)
+		}
+	}
+}
