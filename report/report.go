@@ -20,9 +20,12 @@ import (
 // A Report is everything a run found, ready to print.
 type Report struct {
 	Findings []validate.Finding // sorted by validate.Compare
-	Files    int
-	Records  int
-	Rules    []*validate.Rule // the enabled rules, for formats that describe them
+	// Totals counts the findings of each rule, when Findings holds only the first of each
+	// (validate.Options.KeepPerRule, with Keep's number). Nil: Findings holds them all.
+	Totals  []validate.RuleCount
+	Files   int
+	Records int
+	Rules   []*validate.Rule // the enabled rules, for formats that describe them
 	// Inputs describes each input of the run, in the order they were read; formats that list
 	// the inputs (json, junit) need it. Nil when the caller has none to give.
 	Inputs []Input
@@ -152,15 +155,24 @@ func (o Outcome) Result() string {
 
 // Counts returns the number of findings of each severity.
 func (r *Report) Counts() (errors, warnings, infos int) {
-	for _, f := range r.Findings {
-		switch f.Severity {
+	count := func(s validate.Severity, n int) {
+		switch s {
 		case validate.SeverityError:
-			errors++
+			errors += n
 		case validate.SeverityWarning:
-			warnings++
+			warnings += n
 		default:
-			infos++
+			infos += n
 		}
+	}
+	if r.Totals != nil {
+		for _, t := range r.Totals {
+			count(t.Severity, t.Total)
+		}
+		return errors, warnings, infos
+	}
+	for _, f := range r.Findings {
+		count(f.Severity, 1)
 	}
 	return errors, warnings, infos
 }

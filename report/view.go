@@ -52,15 +52,10 @@ func (s place) String() string {
 // newView applies the options to a report. defaultMax is the format's cap when opts does not
 // set one (0: no cap).
 func newView(r *Report, opts Options, defaultMax int) view {
-	limit := defaultMax
-	switch {
-	case opts.MaxPerRule > 0:
-		limit = opts.MaxPerRule
-	case opts.MaxPerRule < 0:
-		limit = 0
-	}
+	limit := perRule(opts, defaultMax)
 	v := view{limit: limit, shown: make([]validate.Finding, 0, len(r.Findings))}
-	idx := map[string]int{} // rule -> index in v.byRule
+	idx := map[string]int{}             // rule -> index in v.byRule
+	kept := map[string]map[string]int{} // with Totals: rule -> file -> findings in r.Findings
 	red := newRedactor(opts.Redact)
 	for _, f := range r.Findings {
 		if opts.Quiet && f.Severity != validate.SeverityError {
@@ -74,6 +69,12 @@ func newView(r *Report, opts Options, defaultMax int) view {
 		}
 		rc := &v.byRule[i]
 		rc.count++
+		if r.Totals != nil {
+			if kept[f.Rule] == nil {
+				kept[f.Rule] = map[string]int{}
+			}
+			kept[f.Rule][f.File]++
+		}
 		if len(rc.samples) < samples {
 			rc.samples = append(rc.samples, place{f.File, f.Pos})
 		}
@@ -88,10 +89,62 @@ func newView(r *Report, opts Options, defaultMax int) view {
 		}
 		v.shown = append(v.shown, red.finding(f))
 	}
+	// The findings the run counted but did not keep come after those it kept, in each rule:
+	// they are past the cap.
+	for _, t := range r.Totals {
+		if opts.Quiet && t.Severity != validate.SeverityError {
+			continue
+		}
+		i, ok := idx[t.Rule]
+		if !ok {
+			i = len(v.byRule)
+			idx[t.Rule] = i
+			v.byRule = append(v.byRule, ruleCount{rule: t.Rule, severity: t.Severity})
+		}
+		rc := &v.byRule[i]
+		rc.count = t.Total
+		for file, n := range t.ByFile {
+			if more := n - kept[t.Rule][file]; more > 0 {
+				rc.omitted += more
+				v.omitted += more
+				if v.omittedIn == nil {
+					v.omittedIn = map[string]int{}
+				}
+				v.omittedIn[file] += more
+			}
+		}
+	}
 	slices.SortStableFunc(v.byRule, func(a, b ruleCount) int {
 		return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(a.rule, b.rule))
 	})
 	return v
+}
+
+// perRule is the cap on the findings of each rule: opts', else the format's default
+// (defaultMax); 0 for none.
+func perRule(opts Options, defaultMax int) int {
+	switch {
+	case opts.MaxPerRule > 0:
+		return opts.MaxPerRule
+	case opts.MaxPerRule < 0:
+		return 0
+	}
+	return defaultMax
+}
+
+// Keep is how many findings of each rule a report in format needs, with opts: those it
+// shows, and the first few it names in its summary of each rule. A run that keeps only these
+// (validate.Options.KeepPerRule) and counts the rest (Report.Totals) gives the same report.
+// 0: it needs them all.
+func Keep(format string, opts Options) int {
+	defaultMax := 0
+	if format == "text" {
+		defaultMax = textMaxPerRule
+	}
+	if limit := perRule(opts, defaultMax); limit > 0 {
+		return max(limit, samples)
+	}
+	return 0
 }
 
 // omissions returns the rules the cap cut, in byRule's order.
