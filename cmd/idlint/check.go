@@ -170,8 +170,10 @@ func runCheck(fl checkFlags, inputs []input, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return usageError{err}
 	}
-	// The findings' lists of personal data serve --redact only.
-	engine, err := validate.New(validate.Options{Disable: fl.disable, OmitPersonal: opts.Redact == report.RedactNone})
+	// The findings' lists of personal data serve --redact only, and a report that shows the
+	// first few findings of each rule needs no others kept, but counted.
+	engine, err := validate.New(validate.Options{Disable: fl.disable,
+		OmitPersonal: opts.Redact == report.RedactNone, KeepPerRule: report.Keep(fl.format, opts)})
 	if err != nil {
 		return usageError{err}
 	}
@@ -221,7 +223,7 @@ func runCheck(fl checkFlags, inputs []input, stdin io.Reader, stdout, stderr io.
 			d.Err = msg
 		}
 	}
-	r := &report.Report{Findings: res.Findings, Files: res.Files, Records: res.Records,
+	r := &report.Report{Findings: res.Findings, Totals: res.Counts, Files: res.Files, Records: res.Records,
 		Rules: engine.Rules(), Inputs: described, Gate: gate}
 	if err := writeReport(fl.output, stdout, func(w io.Writer) error { return rep.Report(w, r) }); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
