@@ -180,7 +180,9 @@ func (e *Engine) Result() Result {
 // replay; the replay's few are sorted then merged in. The result is what a stable sort of the
 // two one after the other gives.
 func (e *Engine) allFindings(set *stage) []Finding {
-	own, sorted := make([]Finding, 0, e.findings.n), make(chan struct{})
+	// With room for the replay's findings, which mergeSorted then merges in place: they are
+	// the suspects', as a shadow reports nothing, and seldom more than one a suspect.
+	own, sorted := make([]Finding, 0, e.findings.n+e.sieve.suspects.n), make(chan struct{})
 	go func() {
 		defer close(sorted)
 		for i, c := range e.findings.chunks {
