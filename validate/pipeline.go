@@ -92,7 +92,7 @@ func (e *Engine) enqueue(rec *payload.Record) {
 	b.fields = append(b.fields, rec.Fields...)
 	b.fields = append(b.fields, rec.Extra...)
 	b.text = append(b.text, rec.Text...)
-	if len(b.items) == batchSize {
+	if len(b.items) >= batchSize { // the reader's findings count too: see emit
 		e.flush()
 	}
 }
@@ -106,6 +106,11 @@ func (e *Engine) emit(r *Rule, f Finding) {
 	b := e.batch()
 	b.items = append(b.items, item{diag: len(b.diags)})
 	b.diags = append(b.diags, f)
+	// A full batch goes now, or a run of the reader's findings (a file of broken rows) would
+	// make one batch of the whole input.
+	if len(b.items) >= batchSize {
+		e.flush()
+	}
 }
 
 // batch returns the current batch, which the reader fills.
