@@ -54,8 +54,16 @@ func (s place) String() string {
 func newView(r *Report, opts Options, defaultMax int) view {
 	limit := perRule(opts, defaultMax)
 	v := view{limit: limit, shown: make([]validate.Finding, 0, len(r.Findings))}
-	idx := map[string]int{}             // rule -> index in v.byRule
-	kept := map[string]map[string]int{} // with Totals: rule -> file -> findings in r.Findings
+	idx := map[string]int{} // rule -> index in v.byRule
+	// totals: the counts, when the run kept fewer findings than it counted.
+	totals, all := r.Totals, 0
+	for _, t := range totals {
+		all += t.Total
+	}
+	if all == len(r.Findings) {
+		totals = nil
+	}
+	kept := map[string]map[string]int{} // with totals: rule -> file -> findings in r.Findings
 	red := newRedactor(opts.Redact)
 	for _, f := range r.Findings {
 		if opts.Quiet && f.Severity != validate.SeverityError {
@@ -69,7 +77,7 @@ func newView(r *Report, opts Options, defaultMax int) view {
 		}
 		rc := &v.byRule[i]
 		rc.count++
-		if r.Totals != nil {
+		if totals != nil {
 			if kept[f.Rule] == nil {
 				kept[f.Rule] = map[string]int{}
 			}
@@ -91,7 +99,7 @@ func newView(r *Report, opts Options, defaultMax int) view {
 	}
 	// The findings the run counted but did not keep come after those it kept, in each rule:
 	// they are past the cap.
-	for _, t := range r.Totals {
+	for _, t := range totals {
 		if opts.Quiet && t.Severity != validate.SeverityError {
 			continue
 		}

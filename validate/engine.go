@@ -149,7 +149,8 @@ type Result struct {
 	Unread []InputError
 }
 
-// Result runs the set rules and returns every finding of the run, sorted. It ends the run:
+// Result runs the set rules and returns the findings of the run, sorted: every one, or with
+// Options.KeepPerRule the first of each rule, and the count of all. It ends the run:
 // later calls return the same result.
 func (e *Engine) Result() Result {
 	if e.broken != nil {
@@ -196,10 +197,7 @@ func (e *Engine) allFindings(set *stage) []Finding {
 		return e.sieve.replay(set)
 	}()
 	slices.SortStableFunc(replayed, Compare)
-	fs := mergeSorted(own, replayed)
-	// Exact repeats, which a reader may give for one fault: the findings of a record come
-	// deduplicated already (dedupeRecord).
-	return slices.CompactFunc(fs, Finding.same)
+	return mergeSorted(own, replayed)
 }
 
 // Rules returns the enabled rules, in All's order.

@@ -46,8 +46,9 @@ type Finding struct {
 	SnippetCol int
 
 	// Personal lists the personal data (emails, identities) that Message and Snippet may
-	// contain, so that a reporter can mask them for --redact. Reader findings have none: their
-	// snippets may still hold personal data, which reporters mask by pattern.
+	// contain, so that a reporter can mask them for --redact; empty with Options.OmitPersonal.
+	// Reader findings have none: their snippets may still hold personal data, which reporters
+	// mask by pattern.
 	Personal []string
 }
 
@@ -81,9 +82,9 @@ func Compare(a, b Finding) int {
 }
 
 // mergeSorted merges b into a, both sorted by Compare, as a stable sort of a then b would:
-// on a tie, a's finding first. Appended, not merged into a new slice: the room that a's growth
-// left usually holds b's few, and a copy of them all is fresh memory to fault in. b is read
-// from a copy of its own, since it could be that very room.
+// on a tie, a's finding first. Appended, not merged into a new slice: the room a has (see
+// allFindings) usually holds b's few, and a copy of them all is fresh memory to fault in. b is
+// read from a copy of its own, since it could be that very room.
 func mergeSorted(a, b []Finding) []Finding {
 	b = slices.Clone(b)
 	out := append(a, b...)

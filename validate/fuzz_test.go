@@ -14,7 +14,7 @@ import (
 
 // FuzzCheck runs the whole check — read, schema, rules — on arbitrary bytes in every input
 // format. Invariants: no panic; every finding has a rule, a severity and a position inside the
-// input; the same input gives the same findings; the set stage's sieve finds what replaying
+// input; no finding comes twice in a row; the same input gives the same findings; the set stage's sieve finds what replaying
 // every record finds; the rules' shortcut for plain texts (Pass.Plain) changes nothing; a run
 // that keeps the first few findings of each rule keeps those of an uncapped run, and counts
 // the same. It is seeded with every rule case in testdata.
@@ -39,6 +39,13 @@ func FuzzCheck(f *testing.F) {
 			}
 			if fd.Pos.Line < 1 || fd.Pos.Line > lines || fd.Pos.Col < 1 || fd.Pos.Col > utf8.RuneCount(data)+1 {
 				t.Fatalf("finding outside the input (%d lines): %s", lines, fd)
+			}
+		}
+		for i := 1; i < len(first); i++ {
+			// dedupeRecord removes a record's; and the readers must not repeat themselves,
+			// or a run that keeps the first findings of each rule would count wrong.
+			if first[i].String() == first[i-1].String() && first[i].Record == first[i-1].Record && first[i].Field == first[i-1].Field {
+				t.Fatalf("a finding twice: %s", first[i])
 			}
 		}
 		if again := check(t, data, in); !reflect.DeepEqual(first, again) {

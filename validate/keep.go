@@ -44,37 +44,20 @@ func sortedCounts(byRule map[string]*RuleCount) []RuleCount {
 }
 
 // A keeper holds the findings of a run when a report will show only the first few of each
-// rule (Options.KeepPerRule): of each rule, the first findings in report order, however many
-// come, and a count of them all. A file where every record has a finding then costs the
-// memory of a few findings, not of a million.
+// rule (Options.KeepPerRule): of each rule, the first findings about records in report order,
+// however many come, and a count of them all. A file where every record has a finding then
+// costs the memory of a few findings, not of a million. The findings not about a record
+// (Record -1: the readers' findings about the input's syntax, header or encoding) are all
+// kept.
 //
-// Only findings about a record are capped. The others (Record -1: the readers' findings about
-// the input's syntax, header or encoding) are all kept.
-//
-// An uncapped run removes a finding that is the same as the one before it in report order
-// (see Result). So does a keeper, as findings come, which it must to count them: the finding
-// before one in report order is the one that came last at its place (file, line, column and
-// rule), since a stable sort keeps the order they came in. Findings of one record come
-// together and deduplicated (dedupeRecord), and a record's finding is never the same as
-// another record's, nor as one not about a record (Record differs); so the keeper looks only
-// at the places where findings not about a record came.
+// A keeper need not remove exact repeats to count right: the findings of a record come
+// deduplicated (dedupeRecord), and no reader repeats itself (FuzzCheck holds them to that).
 type keeper struct {
-	limit  int
-	seq    int // how many findings came, for their arrival order
-	rules  map[string]*kept
-	input  []seqFinding       // the findings not about a record
-	lastAt map[place]*Finding // the last finding at each place where one not about a record came
-	counts map[string]*RuleCount
-}
-
-type place struct {
-	file string
-	pos  payload.Pos
-	rule string
-}
-
-type kept struct {
-	first []seqFinding // sorted by before; at most keeper.limit
+	limit int
+	seq   int                     // how many findings came, for their arrival order
+	first map[string][]seqFinding // by rule: its first findings about records, sorted by before
+	input []seqFinding            // the findings not about a record, in arrival order
+	count map[string]*RuleCount
 }
 
 // A seqFinding is a finding and when it came: findings that Compare calls equal keep the
@@ -92,68 +75,68 @@ func before(a, b seqFinding) int {
 }
 
 func newKeeper(limit int) *keeper {
-	return &keeper{limit: limit, rules: map[string]*kept{}, lastAt: map[place]*Finding{}, counts: map[string]*RuleCount{}}
+	return &keeper{limit: limit, first: map[string][]seqFinding{}, count: map[string]*RuleCount{}}
 }
 
-// add takes the next finding. The findings of a record come deduplicated (dedupeRecord).
+// add takes the next finding.
 func (k *keeper) add(f *Finding) {
-	if len(k.lastAt) > 0 || f.Record < 0 {
-		at := place{f.File, f.Pos, f.Rule}
-		last := k.lastAt[at]
-		if f.Record < 0 && last != nil && last.same(*f) {
-			return // an exact repeat
-		}
-		if last != nil || f.Record < 0 {
-			c := *f
-			k.lastAt[at] = &c
-		}
-	}
-	countFinding(k.counts, f)
+	countFinding(k.count, f)
 	k.seq++
 	sf := seqFinding{*f, k.seq}
 	if f.Record < 0 {
 		k.input = append(k.input, sf)
 		return
 	}
-	r := k.rules[f.Rule]
-	if r == nil {
-		r = &kept{}
-		k.rules[f.Rule] = r
-	}
-	if len(r.first) == k.limit {
-		if before(sf, r.first[k.limit-1]) > 0 {
+	first := k.first[f.Rule]
+	if len(first) == k.limit {
+		if before(sf, first[k.limit-1]) > 0 {
 			return // the common case: findings come mostly in report order
 		}
-		r.first = r.first[:k.limit-1]
+		first = first[:k.limit-1]
 	}
-	i, _ := slices.BinarySearchFunc(r.first, sf, before)
-	r.first = slices.Insert(r.first, i, sf)
+	i, _ := slices.BinarySearchFunc(first, sf, before)
+	k.first[f.Rule] = slices.Insert(first, i, sf)
 }
 
-// result returns the findings kept, sorted by Compare, as an uncapped run would have them
-// but for the findings about records past the first of each rule; and the count of every
-// finding of each rule.
+// result returns the findings kept, sorted as an uncapped run sorts them (by Compare, then
+// in the order they came), and the count of every finding of each rule.
 func (k *keeper) result() ([]Finding, []RuleCount) {
-	all := k.input
-	for _, r := range k.rules {
-		all = append(all, r.first...)
+	var records []seqFinding
+	for _, first := range k.first {
+		records = append(records, first...)
 	}
-	slices.SortFunc(all, before)
-	fs := make([]Finding, 0, len(all))
-	for _, sf := range all {
-		fs = append(fs, sf.Finding)
+	slices.SortFunc(records, before)
+	input := k.input
+	slices.SortFunc(input, before)
+	out := make([]Finding, 0, len(input)+len(records))
+	for len(input) > 0 || len(records) > 0 {
+		if len(records) == 0 || len(input) > 0 && before(input[0], records[0]) < 0 {
+			out, input = append(out, input[0].Finding), input[1:]
+		} else {
+			out, records = append(out, records[0].Finding), records[1:]
+		}
 	}
-	return fs, sortedCounts(k.counts)
+	k.input = nil
+	return out, sortedCounts(k.count)
 }
 
-// dedupeRecord removes from the findings of one record the exact repeats that Result would
-// remove (see Result): a finding that is the same as the one before it of the same rule at the
-// same place. Findings of one record come together, and no finding of another record can be
-// the same (Record differs), so deduplicating each record's findings as they are made is
-// deduplicating the run's: that is what lets a keeper count findings it does not keep.
+// dedupeRecord removes the exact repeats from the findings one stage made of one record: a
+// finding that is the same as the one before it of its rule at its place, which a stable sort
+// of the run's findings would put next to each other. (A field named "" twice gives two "appears
+// again" violations, both at the record's start.) Repeats are removed where they are made,
+// and never across records, because a run that keeps only the first findings of each rule
+// (keeper) must count exactly what it does not keep: in a stage, the findings of one record
+// come together; the record and set stages never give the same finding (the one rule with a
+// half in each, unicode-spoofing, words them differently); and two records' findings differ in
+// Record, or, for two inputs of one name, are two findings indeed.
 func dedupeRecord(fs []Finding) []Finding {
 	if len(fs) < 2 {
 		return fs
+	}
+	type place struct {
+		file string
+		pos  payload.Pos
+		rule string
 	}
 	var last map[place]int // for many findings: the last finding at each place, by index in fs
 	if len(fs) > 8 {

@@ -91,6 +91,32 @@ func TestKeepPerRule(t *testing.T) {
 			checkKeepPerRule(t, name, data, payload.FormatUnknown, k)
 		}
 	}
+	// Two inputs of one name (standard input named as a file also given): their findings are
+	// the same but for the records they are about, and both are kept and counted.
+	twice := func(opts validate.Options) validate.Result {
+		e, err := validate.New(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if _, err := e.Check("a.csv", strings.NewReader(upper.String()), payload.FormatCSV); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return result(t, e)
+	}
+	whole, kept := twice(validate.Options{}), twice(validate.Options{KeepPerRule: 3})
+	if diff := cmp.Diff(firstOfEachRule(whole.Findings, 3), kept.Findings); diff != "" {
+		t.Errorf("one name twice: findings (-the first of an uncapped run +kept):\n%s", diff)
+	}
+	if diff := cmp.Diff(whole.Counts, kept.Counts); diff != "" {
+		t.Errorf("one name twice: counts (-uncapped +kept):\n%s", diff)
+	}
+	for _, c := range whole.Counts {
+		if c.Rule == "email-case" && c.Total != 2*500 {
+			t.Errorf("one name twice: %d email-case findings, want 1000: every row's, twice", c.Total)
+		}
+	}
 }
 
 // checkKeepPerRule compares a run of data with Options.KeepPerRule k with an uncapped one.
