@@ -232,37 +232,54 @@ func (e *Engine) checkRecord(w *worker, rec *payload.Record) {
 	p.rec = rec
 	p.notePlain(e.noPlain)
 	if e.checkSchema {
-		for _, v := range e.schema.Check(rec) {
+		vs := e.schema.Check(rec)
+		var byName map[string][]int // for many violations: the fields' indexes, by name
+		if len(vs) > 8 {
+			byName = make(map[string][]int, len(rec.Fields))
+			for i := range rec.Fields {
+				byName[rec.Fields[i].Name] = append(byName[rec.Fields[i].Name], i)
+			}
+		}
+		for _, v := range vs {
 			p.rule = Schema
-			p.Reportf(violationPos(rec, v), v.Field, "%s", v.Message)
+			p.Reportf(violationPos(rec, v, byName), v.Field, "%s", v.Message)
 		}
 	}
 	for _, c := range w.checks {
 		p.rule = c.rule
 		c.fn(p)
 	}
-	p.rec, p.plainOf = nil, nil
+	p.done()
 }
 
 // violationPos points a schema violation at the key (unknown or repeated fields), the value, or
-// the record itself (missing fields, wrong record type).
-func violationPos(rec *payload.Record, v schema.Violation) payload.Pos {
+// the record itself (missing fields, wrong record type). byName, if not nil, has the indexes
+// of the record's fields by name: a record of a thousand unknown keys would otherwise cost a
+// scan of them all for each.
+func violationPos(rec *payload.Record, v schema.Violation, byName map[string][]int) payload.Pos {
 	if v.Missing || v.Field == "" {
 		return rec.Pos
 	}
-	n := 0
-	for i := range rec.Fields {
-		f := &rec.Fields[i]
-		if f.Name != v.Field {
-			continue
+	i := -1 // the field's index in rec.Fields
+	if byName != nil {
+		if at := byName[v.Field]; v.Occurrence < len(at) {
+			i = at[v.Occurrence]
 		}
-		if n == v.Occurrence {
-			if v.AtKey {
-				return f.KeyPos
+	} else {
+		for j, n := 0, 0; j < len(rec.Fields) && i < 0; j++ {
+			if rec.Fields[j].Name == v.Field {
+				if n == v.Occurrence {
+					i = j
+				}
+				n++
 			}
-			return f.Pos
 		}
-		n++
 	}
-	return rec.Pos
+	switch {
+	case i < 0:
+		return rec.Pos
+	case v.AtKey:
+		return rec.Fields[i].KeyPos
+	}
+	return rec.Fields[i].Pos
 }

@@ -17,26 +17,63 @@ const maxSnippet = 160
 // snippet returns the line at pos from a record's or diag's text, clipped around pos.Col, and
 // the column of its first character.
 func snippet(text []byte, textPos, pos payload.Pos) (string, int) {
-	line, col, ok := payload.Line(text, textPos, pos.Line)
-	if !ok {
-		return "", 0
-	}
-	// Skip to maxSnippet/2 characters before the caret when the line is long.
-	if utf8.RuneCount(line) > maxSnippet {
-		for col < pos.Col-maxSnippet/2 && len(line) > 0 {
-			_, n := utf8.DecodeRune(line)
-			line, col = line[n:], col+1
+	var c snippets
+	return c.snippet(text, textPos, pos)
+}
+
+// snippets cuts the snippets of the findings of one record. A record can have thousands of
+// findings on one line of a megabyte (a key per finding, minified), in any order of columns:
+// each would cost the walk from the start of its line to its column, and the count of the
+// line's characters. So the line and its length are kept from one finding to the next, with
+// the byte offset of every snippetMark-th column walked so far: a finding walks from the mark
+// before its column. The findings of a record then cost its length once, not once each.
+// Reset between records.
+type snippets struct {
+	text     []byte // the text the line is in, and where it starts
+	textPos  payload.Pos
+	lineNo   int
+	line     []byte // line lineNo of text
+	lineCol  int    // the column of line[0]
+	long     bool   // line has more than maxSnippet characters
+	marks    []int  // marks[k]: the byte offset in line of column lineCol + k*snippetMark
+	haveLine bool
+}
+
+const snippetMark = 256
+
+func (c *snippets) snippet(text []byte, textPos, pos payload.Pos) (string, int) {
+	same := c.haveLine && c.lineNo == pos.Line && c.textPos == textPos && len(c.text) == len(text) &&
+		(len(text) == 0 || &c.text[0] == &text[0])
+	if !same {
+		line, col, ok := payload.Line(text, textPos, pos.Line)
+		if !ok {
+			return "", 0
 		}
-		n := 0
-		for i := range string(line) {
-			if n == maxSnippet {
-				line = line[:i]
-				break
-			}
-			n++
+		*c = snippets{text: text, textPos: textPos, lineNo: pos.Line, line: line, lineCol: col, haveLine: true,
+			long: len(line) > maxSnippet && utf8.RuneCount(line) > maxSnippet, marks: c.marks[:0]}
+		c.marks = append(c.marks, 0)
+	}
+	if !c.long {
+		return strings.ToValidUTF8(string(c.line), "\uFFFD"), c.lineCol
+	}
+	// Start maxSnippet/2 characters before the caret: walk there from the mark before it,
+	// marking the line on the way.
+	start := max(0, pos.Col-maxSnippet/2-c.lineCol) // in characters from line[0]
+	k := min(start/snippetMark, len(c.marks)-1)
+	col, at := k*snippetMark, c.marks[k]
+	for col < start && at < len(c.line) {
+		_, n := utf8.DecodeRune(c.line[at:])
+		col, at = col+1, at+n
+		if col%snippetMark == 0 && col/snippetMark == len(c.marks) {
+			c.marks = append(c.marks, at)
 		}
 	}
-	return strings.ToValidUTF8(string(line), "\uFFFD"), col
+	end := at // after maxSnippet characters
+	for n := 0; n < maxSnippet && end < len(c.line); n++ {
+		_, w := utf8.DecodeRune(c.line[end:])
+		end += w
+	}
+	return strings.ToValidUTF8(string(c.line[at:end]), "\uFFFD"), c.lineCol + col
 }
 
 // A Ref points at a record of the run, for messages that name the other side of a duplicate.
@@ -61,6 +98,14 @@ type Pass struct {
 	plain    uint64
 	plainOf  *payload.Record
 	plainOff bool // Plain says no to everything, for tests (Engine.noPlain)
+
+	snippets snippets // of the record's findings; reset with rec
+}
+
+// done ends the record being checked.
+func (p *Pass) done() {
+	p.rec, p.plainOf = nil, nil
+	p.snippets = snippets{marks: p.snippets.marks[:0]}
 }
 
 // notePlain tests each field of the record being checked once for Plain, for all the rules.
@@ -194,7 +239,7 @@ func (p *Pass) Reportf(pos payload.Pos, field, format string, args ...any) {
 		f.Personal = personal(p.rec, p.mentions)
 	}
 	p.mentions = p.mentions[:0]
-	f.Snippet, f.SnippetCol = snippet(p.rec.Text, p.rec.TextPos, pos)
+	f.Snippet, f.SnippetCol = p.snippets.snippet(p.rec.Text, p.rec.TextPos, pos)
 	p.st.add(p.rule, f)
 }
 

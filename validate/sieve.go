@@ -671,7 +671,7 @@ func (s *sieve) replay(st *stage) []Finding {
 				c.fn(p)
 			}
 		}
-		p.rec = nil
+		p.done()
 		st.findings = st.findings[:start+len(dedupeRecord(st.findings[start:]))]
 		if st.keep != nil {
 			for i := range st.findings {

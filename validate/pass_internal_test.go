@@ -1,0 +1,66 @@
+package validate
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/idlint/idlint/payload"
+)
+
+// snippetLongWay is snippet as it was before snippets kept the walk along a line: the
+// reference the cursor must agree with.
+func snippetLongWay(text []byte, textPos, pos payload.Pos) (string, int) {
+	line, col, ok := payload.Line(text, textPos, pos.Line)
+	if !ok {
+		return "", 0
+	}
+	if utf8.RuneCount(line) > maxSnippet {
+		for col < pos.Col-maxSnippet/2 && len(line) > 0 {
+			_, n := utf8.DecodeRune(line)
+			line, col = line[n:], col+1
+		}
+		n := 0
+		for i := range string(line) {
+			if n == maxSnippet {
+				line = line[:i]
+				break
+			}
+			n++
+		}
+	}
+	return strings.ToValidUTF8(string(line), "\uFFFD"), col
+}
+
+// TestSnippets: the snippets of a record's findings, cut walking on along the line from one
+// finding to the next, are those cut from the start of the line for each: on short and long
+// lines, ASCII, multi-byte and invalid UTF-8, with findings in and out of column order and on
+// several lines of one record.
+func TestSnippets(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	pieces := []string{"a", "é", "жж", "\xff", "x,y", "😀", " "}
+	for round := range 300 {
+		var text strings.Builder
+		lines := 1 + rng.IntN(3)
+		for l := range lines {
+			for range rng.IntN(2000) {
+				text.WriteString(pieces[rng.IntN(len(pieces))])
+			}
+			if l < lines-1 {
+				text.WriteString("\n")
+			}
+		}
+		data := []byte(text.String())
+		textPos := payload.Pos{Line: 3, Col: 1 + rng.IntN(5)}
+		var c snippets
+		for range 40 {
+			pos := payload.Pos{Line: textPos.Line + rng.IntN(lines+1), Col: 1 + rng.IntN(2500)}
+			gotS, gotC := c.snippet(data, textPos, pos)
+			wantS, wantC := snippetLongWay(data, textPos, pos)
+			if gotS != wantS || gotC != wantC {
+				t.Fatalf("round %d, %v: got %q at %d, want %q at %d", round, pos, gotS, gotC, wantS, wantC)
+			}
+		}
+	}
+}
