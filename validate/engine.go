@@ -17,9 +17,9 @@ type Options struct {
 	// saves the lists, which cost time and memory for every finding: on a file where every
 	// record has one, a fifth of the memory.
 	OmitPersonal bool
-	// KeepPerRule, above 0, keeps of each rule only its first KeepPerRule findings about
-	// records, in report order, and counts the others (Result.Counts): a report that shows a
-	// few of each rule needs no more, and memory then does not grow with the findings.
+	// KeepPerRule, above 0, keeps of each rule only its first KeepPerRule findings, in report
+	// order, and counts the others (Result.Counts): a report that shows a few of each rule
+	// needs no more, and memory then does not grow with the findings.
 	KeepPerRule int
 }
 

@@ -44,19 +44,16 @@ func sortedCounts(byRule map[string]*RuleCount) []RuleCount {
 }
 
 // A keeper holds the findings of a run when a report will show only the first few of each
-// rule (Options.KeepPerRule): of each rule, the first findings about records in report order,
-// however many come, and a count of them all. A file where every record has a finding then
-// costs the memory of a few findings, not of a million. The findings not about a record
-// (Record -1: the readers' findings about the input's syntax, header or encoding) are all
-// kept.
+// rule (Options.KeepPerRule): of each rule, the first findings in report order, however many
+// come, and a count of them all. A file where every record has a finding, or every line is
+// blank, then costs the memory of a few findings, not of a million.
 //
 // A keeper need not remove exact repeats to count right: the findings of a record come
 // deduplicated (dedupeRecord), and no reader repeats itself (FuzzCheck holds them to that).
 type keeper struct {
 	limit int
 	seq   int                     // how many findings came, for their arrival order
-	first map[string][]seqFinding // by rule: its first findings about records, sorted by before
-	input []seqFinding            // the findings not about a record, in arrival order
+	first map[string][]seqFinding // by rule: its first findings, sorted by before
 	count map[string]*RuleCount
 }
 
@@ -82,12 +79,7 @@ func newKeeper(limit int) *keeper {
 func (k *keeper) add(f *Finding) {
 	countFinding(k.count, f)
 	k.seq++
-	sf := seqFinding{*f, k.seq}
-	if f.Record < 0 {
-		k.input = append(k.input, sf)
-		return
-	}
-	first := k.first[f.Rule]
+	sf, first := seqFinding{*f, k.seq}, k.first[f.Rule]
 	if len(first) == k.limit {
 		if before(sf, first[k.limit-1]) > 0 {
 			return // the common case: findings come mostly in report order
@@ -101,22 +93,15 @@ func (k *keeper) add(f *Finding) {
 // result returns the findings kept, sorted as an uncapped run sorts them (by Compare, then
 // in the order they came), and the count of every finding of each rule.
 func (k *keeper) result() ([]Finding, []RuleCount) {
-	var records []seqFinding
+	var all []seqFinding
 	for _, first := range k.first {
-		records = append(records, first...)
+		all = append(all, first...)
 	}
-	slices.SortFunc(records, before)
-	input := k.input
-	slices.SortFunc(input, before)
-	out := make([]Finding, 0, len(input)+len(records))
-	for len(input) > 0 || len(records) > 0 {
-		if len(records) == 0 || len(input) > 0 && before(input[0], records[0]) < 0 {
-			out, input = append(out, input[0].Finding), input[1:]
-		} else {
-			out, records = append(out, records[0].Finding), records[1:]
-		}
+	slices.SortFunc(all, before)
+	out := make([]Finding, len(all))
+	for i := range all {
+		out[i] = all[i].Finding
 	}
-	k.input = nil
 	return out, sortedCounts(k.count)
 }
 

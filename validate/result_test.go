@@ -63,9 +63,9 @@ func TestOmitPersonal(t *testing.T) {
 }
 
 // TestKeepPerRule: with Options.KeepPerRule, a run keeps what an uncapped run finds but for
-// the findings about records past the first of each rule, and counts the same findings. The
-// inputs repeat keys (the set rules' findings), repeat faults word for word, and have many
-// findings of one rule.
+// the findings past the first of each rule, and counts the same findings. The inputs repeat
+// keys (the set rules' findings), repeat faults word for word, have many findings of one rule
+// about records, and many about the input (blank rows, and rows of too few cells).
 func TestKeepPerRule(t *testing.T) {
 	inputs := map[string][]byte{
 		"crowded v2":     crowdedIdentities(3000, 11, false, 100),
@@ -78,6 +78,7 @@ func TestKeepPerRule(t *testing.T) {
 		fmt.Fprintf(&upper, "Dev%d@acme.io,%d,dev%d\n", i, 1+i%3, i)
 	}
 	inputs["email-case on every row"] = []byte(upper.String())
+	inputs["blank and short rows"] = []byte("email,integrationId,identity\n" + strings.Repeat("a@x.io,1,a\n\nb@x.io,2\n", 200))
 	cases, _ := filepath.Glob(filepath.Join("..", "testdata", "rules", "*", "*"))
 	for _, c := range cases {
 		if filepath.Ext(c) != ".want" {
@@ -136,17 +137,14 @@ func checkKeepPerRule(t *testing.T, name string, data []byte, format payload.For
 }
 
 // firstOfEachRule is what Options.KeepPerRule k keeps of the findings of an uncapped run:
-// those not about a record, and the first k about records of each rule.
+// the first k of each rule.
 func firstOfEachRule(fs []validate.Finding, k int) []validate.Finding {
 	out := []validate.Finding{}
 	seen := map[string]int{}
 	for _, f := range fs {
-		if f.Record >= 0 {
-			if seen[f.Rule]++; seen[f.Rule] > k {
-				continue
-			}
+		if seen[f.Rule]++; seen[f.Rule] <= k {
+			out = append(out, f)
 		}
-		out = append(out, f)
 	}
 	return out
 }
