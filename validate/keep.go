@@ -90,6 +90,63 @@ func (k *keeper) add(f *Finding) {
 	k.first[f.Rule] = slices.Insert(first, i, sf)
 }
 
+// countDropped counts n findings that a worker left out (capBatch).
+func (k *keeper) countDropped(d droppedKey, n int) {
+	c := k.count[d.rule]
+	if c == nil {
+		c = &RuleCount{Rule: d.rule, Severity: d.severity, ByFile: map[string]int{}}
+		k.count[d.rule] = c
+	}
+	c.Total += n
+	c.ByFile[d.file] += n
+}
+
+// batchCapMin is how many findings a batch gathers before capBatch first runs on them.
+const batchCapMin = 2048
+
+// A droppedKey is what a count of findings left out by capBatch is of.
+type droppedKey struct {
+	rule, file string
+	severity   Severity
+}
+
+// capBatch leaves out of a batch's findings, in their order, those past the first limit of
+// each rule in report order (Compare, then the order they came in), and counts them in
+// dropped. None of them could be kept by the run's keeper: the limit findings of its rule
+// before it in the batch come before it in the run too. So a batch of 512 rows that each
+// have thousands of findings (a formula in every cell) does not hold them all until the merge.
+func capBatch(fs []Finding, limit int, dropped map[droppedKey]int) []Finding {
+	byRule := map[string][]int{} // indexes in fs, increasing
+	for i := range fs {
+		byRule[fs[i].Rule] = append(byRule[fs[i].Rule], i)
+	}
+	var drop []bool
+	for _, at := range byRule {
+		if len(at) <= limit {
+			continue
+		}
+		if drop == nil {
+			drop = make([]bool, len(fs))
+		}
+		slices.SortStableFunc(at, func(a, b int) int { return Compare(fs[a], fs[b]) })
+		for _, i := range at[limit:] {
+			drop[i] = true
+			dropped[droppedKey{fs[i].Rule, fs[i].File, fs[i].Severity}]++
+		}
+	}
+	if drop == nil {
+		return fs
+	}
+	out := fs[:0]
+	for i := range fs {
+		if !drop[i] {
+			out = append(out, fs[i])
+		}
+	}
+	clear(fs[len(out):]) // let go of the dropped findings' strings
+	return out
+}
+
 // result returns the findings kept, sorted as an uncapped run sorts them (by Compare, then
 // in the order they came), and the count of every finding of each rule.
 func (k *keeper) result() ([]Finding, []RuleCount) {

@@ -103,3 +103,48 @@ func TestKeeper(t *testing.T) {
 		}
 	}
 }
+
+// TestCapBatch: leaving out of each batch the findings past the first of each rule, and
+// counting them, changes nothing in what a keeper gives, findings or counts. The findings of
+// a batch come in any order of places.
+func TestCapBatch(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for round := range 300 {
+		limit := 1 + rng.IntN(4)
+		var in []Finding
+		for i := range rng.IntN(300) {
+			in = append(in, Finding{
+				File:     []string{"a.csv", "b.csv"}[rng.IntN(2)],
+				Pos:      payload.Pos{Line: rng.IntN(5), Col: rng.IntN(3)},
+				Rule:     []string{"schema", "email-format", "duplicate-record"}[rng.IntN(3)],
+				Record:   rng.IntN(3) - 1,
+				Severity: SeverityError,
+				Message:  fmt.Sprint(i),
+			})
+		}
+		whole, capped := newKeeper(limit), newKeeper(limit)
+		for i := range in {
+			whole.add(&in[i])
+		}
+		for rest := in; len(rest) > 0; {
+			n := min(len(rest), 1+rng.IntN(60))
+			dropped := map[droppedKey]int{}
+			kept := capBatch(slices.Clone(rest[:n]), limit, dropped)
+			for i := range kept {
+				capped.add(&kept[i])
+			}
+			for d, c := range dropped {
+				capped.countDropped(d, c)
+			}
+			rest = rest[n:]
+		}
+		wantF, wantC := whole.result()
+		gotF, gotC := capped.result()
+		if diff := cmp.Diff(wantF, gotF); diff != "" {
+			t.Fatalf("round %d, limit %d: findings (-whole +capped by batch):\n%s", round, limit, diff)
+		}
+		if diff := cmp.Diff(wantC, gotC); diff != "" {
+			t.Fatalf("round %d: counts (-whole +capped by batch):\n%s", round, diff)
+		}
+	}
+}

@@ -29,6 +29,13 @@ import (
 // cheap, few enough that a batch stays in cache.
 const batchSize = 512
 
+// A batch is also full at batchFields fields or batchText bytes of text, so that its memory
+// does not grow with the width of its records: 512 rows of 4,096 cells would take 180 MB.
+const (
+	batchFields = 16 * batchSize
+	batchText   = 1 << 20
+)
+
 // A batch is a run of records of one input, and the findings of the reader among them.
 type batch struct {
 	input  int // index in Engine.files
@@ -42,7 +49,10 @@ type batch struct {
 	text   []byte
 
 	findings []Finding // the worker's result: every finding of the batch, in item order
-	checked  bool      // the worker has finished with the batch; guarded by pipeline.mu
+	// dropped counts the findings a worker left out of findings, when the run keeps only the
+	// first of each rule (see capBatch).
+	dropped map[droppedKey]int
+	checked bool // the worker has finished with the batch; guarded by pipeline.mu
 }
 
 // An item is a record, or one of the reader's findings, in the order the reader gave them.
@@ -63,6 +73,7 @@ type worker struct {
 	st      stage
 	checks  []ruleCheck
 	scratch []byte
+	capAt   int // the findings of the batch at which capBatch runs next
 }
 
 type pipeline struct {
@@ -92,7 +103,8 @@ func (e *Engine) enqueue(rec *payload.Record) {
 	b.fields = append(b.fields, rec.Fields...)
 	b.fields = append(b.fields, rec.Extra...)
 	b.text = append(b.text, rec.Text...)
-	if len(b.items) >= batchSize { // the reader's findings count too: see emit
+	// The reader's findings count in the items too: see emit.
+	if len(b.items) >= batchSize || len(b.fields) >= batchFields || len(b.text) >= batchText {
 		e.flush()
 	}
 }
@@ -297,6 +309,7 @@ func (e *Engine) check(w *worker, b *batch) {
 	}
 	w.st.file, w.st.fileIdx, w.st.format = b.name, b.input, b.format
 	w.st.findings = b.findings[:0]
+	w.capAt = batchCapMin
 	for i := range b.items {
 		it := &b.items[i]
 		if it.diag >= 0 {
@@ -306,6 +319,13 @@ func (e *Engine) check(w *worker, b *batch) {
 		start := len(w.st.findings)
 		e.checkRecord(w, &it.rec)
 		w.st.findings = w.st.findings[:start+len(dedupeRecord(w.st.findings[start:]))]
+		if e.keep != nil && len(w.st.findings) >= w.capAt {
+			if b.dropped == nil {
+				b.dropped = map[droppedKey]int{}
+			}
+			w.st.findings = capBatch(w.st.findings, e.keep.limit, b.dropped)
+			w.capAt = max(batchCapMin, 2*len(w.st.findings))
+		}
 		if it.mapped = mappingOf(&it.rec, &it.m); it.mapped {
 			it.keys = e.sieve.keysOf(&it.m, &w.scratch, e.sieve.needsLookAlikes())
 		}
@@ -354,6 +374,10 @@ func (e *Engine) merge(b *batch) {
 			e.findings.append(b.findings[i])
 		}
 	}
+	for d, n := range b.dropped {
+		e.keep.countDropped(d, n)
+	}
+	clear(b.dropped)
 	for i := range b.items {
 		if it := &b.items[i]; it.mapped {
 			e.sieve.warm(&it.keys)

@@ -79,6 +79,7 @@ func TestKeepPerRule(t *testing.T) {
 	}
 	inputs["email-case on every row"] = []byte(upper.String())
 	inputs["blank and short rows"] = []byte("email,integrationId,identity\n" + strings.Repeat("a@x.io,1,a\n\nb@x.io,2\n", 200))
+	inputs["a formula in every cell"] = formulas(700, 20)
 	cases, _ := filepath.Glob(filepath.Join("..", "testdata", "rules", "*", "*"))
 	for _, c := range cases {
 		if filepath.Ext(c) != ".want" {
@@ -118,6 +119,25 @@ func TestKeepPerRule(t *testing.T) {
 			t.Errorf("one name twice: %d email-case findings, want 1000: every row's, twice", c.Total)
 		}
 	}
+}
+
+// formulas is a CSV of rows whose every cell, extra columns included, starts with "=": more
+// than batchSize rows of cols findings each.
+func formulas(rows, cols int) []byte {
+	var b strings.Builder
+	b.WriteString("email,integrationId,identity")
+	for c := range cols {
+		fmt.Fprintf(&b, ",c%d", c)
+	}
+	b.WriteString("\n")
+	for r := range rows {
+		fmt.Fprintf(&b, "=dev%d@acme.io,1,=dev%d", r, r)
+		for c := range cols {
+			fmt.Fprintf(&b, ",=%d", c)
+		}
+		b.WriteString("\n")
+	}
+	return []byte(b.String())
 }
 
 // checkKeepPerRule compares a run of data with Options.KeepPerRule k with an uncapped one.
