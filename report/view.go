@@ -69,13 +69,7 @@ func newView(r *Report, opts Options, defaultMax int) view {
 		if opts.Quiet && f.Severity != validate.SeverityError {
 			continue
 		}
-		i, ok := idx[f.Rule]
-		if !ok {
-			i = len(v.byRule)
-			idx[f.Rule] = i
-			v.byRule = append(v.byRule, ruleCount{rule: f.Rule, severity: f.Severity})
-		}
-		rc := &v.byRule[i]
+		rc := v.ruleCount(idx, f.Rule, f.Severity)
 		rc.count++
 		if totals != nil {
 			if kept[f.Rule] == nil {
@@ -87,12 +81,7 @@ func newView(r *Report, opts Options, defaultMax int) view {
 			rc.samples = append(rc.samples, place{f.File, f.Pos})
 		}
 		if limit > 0 && rc.count > limit {
-			rc.omitted++
-			v.omitted++
-			if v.omittedIn == nil {
-				v.omittedIn = map[string]int{}
-			}
-			v.omittedIn[f.File]++
+			v.omit(rc, f.File, 1)
 			continue
 		}
 		v.shown = append(v.shown, red.finding(f))
@@ -103,22 +92,11 @@ func newView(r *Report, opts Options, defaultMax int) view {
 		if opts.Quiet && t.Severity != validate.SeverityError {
 			continue
 		}
-		i, ok := idx[t.Rule]
-		if !ok {
-			i = len(v.byRule)
-			idx[t.Rule] = i
-			v.byRule = append(v.byRule, ruleCount{rule: t.Rule, severity: t.Severity})
-		}
-		rc := &v.byRule[i]
+		rc := v.ruleCount(idx, t.Rule, t.Severity)
 		rc.count = t.Total
 		for file, n := range t.ByFile {
 			if more := n - kept[t.Rule][file]; more > 0 {
-				rc.omitted += more
-				v.omitted += more
-				if v.omittedIn == nil {
-					v.omittedIn = map[string]int{}
-				}
-				v.omittedIn[file] += more
+				v.omit(rc, file, more)
 			}
 		}
 	}
@@ -126,6 +104,27 @@ func newView(r *Report, opts Options, defaultMax int) view {
 		return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(a.rule, b.rule))
 	})
 	return v
+}
+
+// ruleCount returns the count of rule, which idx indexes in v.byRule, adding it if new.
+func (v *view) ruleCount(idx map[string]int, rule string, severity validate.Severity) *ruleCount {
+	i, ok := idx[rule]
+	if !ok {
+		i = len(v.byRule)
+		idx[rule] = i
+		v.byRule = append(v.byRule, ruleCount{rule: rule, severity: severity})
+	}
+	return &v.byRule[i]
+}
+
+// omit counts n findings of rc in file left out by the cap.
+func (v *view) omit(rc *ruleCount, file string, n int) {
+	rc.omitted += n
+	v.omitted += n
+	if v.omittedIn == nil {
+		v.omittedIn = map[string]int{}
+	}
+	v.omittedIn[file] += n
 }
 
 // perRule is the cap on the findings of each rule: opts', else the format's default

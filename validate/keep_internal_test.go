@@ -68,18 +68,7 @@ func TestKeeper(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for round := range 300 {
 		limit := 1 + rng.IntN(4)
-		var in []Finding
-		for i := range rng.IntN(200) {
-			g := Finding{
-				File:     []string{"a.csv", "b.csv"}[rng.IntN(2)],
-				Pos:      payload.Pos{Line: rng.IntN(5), Col: rng.IntN(3)},
-				Rule:     []string{"schema", "email-format", "duplicate-record"}[rng.IntN(3)],
-				Record:   rng.IntN(3) - 1,
-				Severity: SeverityError,
-			}
-			g.Message = fmt.Sprint(i)
-			in = append(in, g)
-		}
+		in := randomFindings(rng, rng.IntN(200))
 		k := newKeeper(limit)
 		for i := range in {
 			k.add(&in[i])
@@ -111,17 +100,7 @@ func TestCapBatch(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	for round := range 300 {
 		limit := 1 + rng.IntN(4)
-		var in []Finding
-		for i := range rng.IntN(300) {
-			in = append(in, Finding{
-				File:     []string{"a.csv", "b.csv"}[rng.IntN(2)],
-				Pos:      payload.Pos{Line: rng.IntN(5), Col: rng.IntN(3)},
-				Rule:     []string{"schema", "email-format", "duplicate-record"}[rng.IntN(3)],
-				Record:   rng.IntN(3) - 1,
-				Severity: SeverityError,
-				Message:  fmt.Sprint(i),
-			})
-		}
+		in := randomFindings(rng, rng.IntN(300))
 		whole, capped := newKeeper(limit), newKeeper(limit)
 		for i := range in {
 			whole.add(&in[i])
@@ -147,4 +126,21 @@ func TestCapBatch(t *testing.T) {
 			t.Fatalf("round %d: counts (-whole +capped by batch):\n%s", round, diff)
 		}
 	}
+}
+
+// randomFindings returns n findings over few files, places and rules, so that many tie, told
+// apart by their messages, some about records and some not.
+func randomFindings(rng *rand.Rand, n int) []Finding {
+	var fs []Finding
+	for i := range n {
+		fs = append(fs, Finding{
+			File:     []string{"a.csv", "b.csv"}[rng.IntN(2)],
+			Pos:      payload.Pos{Line: rng.IntN(5), Col: rng.IntN(3)},
+			Rule:     []string{"schema", "email-format", "duplicate-record"}[rng.IntN(3)],
+			Record:   rng.IntN(3) - 1,
+			Severity: SeverityError,
+			Message:  fmt.Sprint(i),
+		})
+	}
+	return fs
 }
