@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -22,58 +23,95 @@ func snippet(text []byte, textPos, pos payload.Pos) (string, int) {
 }
 
 // snippets cuts the snippets of the findings of one record. A record can have thousands of
-// findings on one line of a megabyte (a key per finding, minified), in any order of columns:
-// each would cost the walk from the start of its line to its column, and the count of the
-// line's characters. So the line and its length are kept from one finding to the next, with
-// the byte offset of every snippetMark-th column walked so far: a finding walks from the mark
-// before its column. The findings of a record then cost its length once, not once each.
-// Reset between records.
+// findings on one line of a megabyte (a key per finding, minified), or on as many lines (one
+// key per line), in any order: each would cost the walk from the start of the text to its line
+// and then to its column, and the count of the line's characters. So where each line starts
+// is found once, and each line a finding was on is kept, with its length and the byte offset
+// of every snippetMark-th column walked so far: a finding walks from the mark before its
+// column. The findings of a record then cost its length once, not once each. Reset between
+// records.
 type snippets struct {
-	text     []byte // the text the line is in, and where it starts
-	textPos  payload.Pos
-	lineNo   int
-	line     []byte // line lineNo of text
-	lineCol  int    // the column of line[0]
-	long     bool   // line has more than maxSnippet characters
-	marks    []int  // marks[k]: the byte offset in line of column lineCol + k*snippetMark
-	haveLine bool
+	text    []byte // the record's text, and where it starts
+	textPos payload.Pos
+	have    bool
+	starts  []int                // the byte offset in text of each of its lines
+	lines   map[int]*snippetLine // the lines findings were on, by number
+}
+
+// A snippetLine is a line of a record's text, as snippets keeps it.
+type snippetLine struct {
+	line  []byte // without its line break
+	col   int    // the column of line[0]
+	long  bool   // line has more than maxSnippet characters
+	marks []int  // marks[k]: the byte offset in line of column col + k*snippetMark
 }
 
 const snippetMark = 256
 
+// reset forgets the record, keeping the memory.
+func (c *snippets) reset() {
+	clear(c.lines)
+	c.text, c.starts, c.have = nil, c.starts[:0], false
+}
+
 func (c *snippets) snippet(text []byte, textPos, pos payload.Pos) (string, int) {
-	same := c.haveLine && c.lineNo == pos.Line && c.textPos == textPos && len(c.text) == len(text) &&
-		(len(text) == 0 || &c.text[0] == &text[0])
-	if !same {
-		line, col, ok := payload.Line(text, textPos, pos.Line)
-		if !ok {
+	if !c.have || c.textPos != textPos || len(c.text) != len(text) || len(text) > 0 && &c.text[0] != &text[0] {
+		c.reset()
+		c.text, c.textPos, c.have = text, textPos, true
+	}
+	ln := c.lines[pos.Line]
+	if ln == nil {
+		if len(c.starts) == 0 {
+			c.starts = append(c.starts, 0)
+			for at := 0; ; {
+				i := bytes.IndexByte(text[at:], '\n')
+				if i < 0 {
+					break
+				}
+				at += i + 1
+				c.starts = append(c.starts, at)
+			}
+		}
+		// As payload.Line has it.
+		i := pos.Line - textPos.Line
+		if i < 0 || i >= len(c.starts) {
 			return "", 0
 		}
-		*c = snippets{text: text, textPos: textPos, lineNo: pos.Line, line: line, lineCol: col, haveLine: true,
-			long: len(line) > maxSnippet && utf8.RuneCount(line) > maxSnippet, marks: c.marks[:0]}
-		c.marks = append(c.marks, 0)
+		line, col := text[c.starts[i]:], 1
+		if i == 0 {
+			col = textPos.Col
+		}
+		if j := bytes.IndexByte(line, '\n'); j >= 0 {
+			line = line[:j]
+		}
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		ln = &snippetLine{line: line, col: col, long: len(line) > maxSnippet && utf8.RuneCount(line) > maxSnippet, marks: []int{0}}
+		if c.lines == nil {
+			c.lines = map[int]*snippetLine{}
+		}
+		c.lines[pos.Line] = ln
 	}
-	if !c.long {
-		return strings.ToValidUTF8(string(c.line), "\uFFFD"), c.lineCol
+	if !ln.long {
+		return strings.ToValidUTF8(string(ln.line), "\uFFFD"), ln.col
 	}
 	// Start maxSnippet/2 characters before the caret: walk there from the mark before it,
 	// marking the line on the way.
-	start := max(0, pos.Col-maxSnippet/2-c.lineCol) // in characters from line[0]
-	k := min(start/snippetMark, len(c.marks)-1)
-	col, at := k*snippetMark, c.marks[k]
-	for col < start && at < len(c.line) {
-		_, n := utf8.DecodeRune(c.line[at:])
+	start := max(0, pos.Col-maxSnippet/2-ln.col) // in characters from line[0]
+	k := min(start/snippetMark, len(ln.marks)-1)
+	col, at := k*snippetMark, ln.marks[k]
+	for col < start && at < len(ln.line) {
+		_, n := utf8.DecodeRune(ln.line[at:])
 		col, at = col+1, at+n
-		if col%snippetMark == 0 && col/snippetMark == len(c.marks) {
-			c.marks = append(c.marks, at)
+		if col%snippetMark == 0 && col/snippetMark == len(ln.marks) {
+			ln.marks = append(ln.marks, at)
 		}
 	}
 	end := at // after maxSnippet characters
-	for n := 0; n < maxSnippet && end < len(c.line); n++ {
-		_, w := utf8.DecodeRune(c.line[end:])
+	for n := 0; n < maxSnippet && end < len(ln.line); n++ {
+		_, w := utf8.DecodeRune(ln.line[end:])
 		end += w
 	}
-	return strings.ToValidUTF8(string(c.line[at:end]), "\uFFFD"), c.lineCol + col
+	return strings.ToValidUTF8(string(ln.line[at:end]), "\uFFFD"), ln.col + col
 }
 
 // A Ref points at a record of the run, for messages that name the other side of a duplicate.
@@ -105,7 +143,7 @@ type Pass struct {
 // done ends the record being checked.
 func (p *Pass) done() {
 	p.rec, p.plainOf = nil, nil
-	p.snippets = snippets{marks: p.snippets.marks[:0]}
+	p.snippets.reset()
 }
 
 // notePlain tests each field of the record being checked once for Plain, for all the rules.

@@ -35,14 +35,17 @@ func snippetLongWay(text []byte, textPos, pos payload.Pos) (string, int) {
 
 // TestSnippets: the snippets of a record's findings, cut walking on along the line from one
 // finding to the next, are those cut from the start of the line for each: on short and long
-// lines, ASCII, multi-byte and invalid UTF-8, with findings in and out of column order and on
-// several lines of one record.
+// lines, ASCII, multi-byte and invalid UTF-8, with findings in and out of column order and
+// back and forth between the lines of a record. One snippets serves every record: it must
+// tell when the text is another one's, reset or not.
 func TestSnippets(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
-	pieces := []string{"a", "é", "жж", "\xff", "x,y", "😀", " "}
+	pieces := []string{"a", "é", "жж", "\xff", "x,y", "😀", " ", "\r"}
+	var c snippets
+	var texts [][]byte // all kept, so that no text takes the place of one before
 	for round := range 300 {
 		var text strings.Builder
-		lines := 1 + rng.IntN(3)
+		lines := 1 + rng.IntN(6)
 		for l := range lines {
 			for range rng.IntN(2000) {
 				text.WriteString(pieces[rng.IntN(len(pieces))])
@@ -52,8 +55,11 @@ func TestSnippets(t *testing.T) {
 			}
 		}
 		data := []byte(text.String())
+		texts = append(texts, data)
 		textPos := payload.Pos{Line: 3, Col: 1 + rng.IntN(5)}
-		var c snippets
+		if rng.IntN(2) == 0 {
+			c.reset() // as between records; else the text alone must tell
+		}
 		for range 40 {
 			pos := payload.Pos{Line: textPos.Line + rng.IntN(lines+1), Col: 1 + rng.IntN(2500)}
 			gotS, gotC := c.snippet(data, textPos, pos)
