@@ -94,13 +94,18 @@ func TestKeeper(t *testing.T) {
 }
 
 // TestCapBatch: leaving out of each batch the findings past the first of each rule, and
-// counting them, changes nothing in what a keeper gives, findings or counts. The findings of
-// a batch come in any order of places.
+// counting them, changes nothing in what a keeper gives, findings or counts. As in a worker,
+// capBatch runs again and again on a batch as it grows, with one count for the batch; the
+// findings of a batch come in any order of places, and the rules differ in severity.
 func TestCapBatch(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
+	severity := map[string]Severity{"schema": SeverityError, "email-format": SeverityWarning, "duplicate-record": SeverityInfo}
 	for round := range 300 {
 		limit := 1 + rng.IntN(4)
 		in := randomFindings(rng, rng.IntN(300))
+		for i := range in {
+			in[i].Severity = severity[in[i].Rule]
+		}
 		whole, capped := newKeeper(limit), newKeeper(limit)
 		for i := range in {
 			whole.add(&in[i])
@@ -108,9 +113,15 @@ func TestCapBatch(t *testing.T) {
 		for rest := in; len(rest) > 0; {
 			n := min(len(rest), 1+rng.IntN(60))
 			dropped := map[droppedKey]int{}
-			kept := capBatch(slices.Clone(rest[:n]), limit, dropped)
-			for i := range kept {
-				capped.add(&kept[i])
+			var batch []Finding
+			for _, f := range rest[:n] {
+				if batch = append(batch, f); rng.IntN(8) == 0 {
+					batch = capBatch(batch, limit, dropped)
+				}
+			}
+			batch = capBatch(batch, limit, dropped)
+			for i := range batch {
+				capped.add(&batch[i])
 			}
 			for d, c := range dropped {
 				capped.countDropped(d, c)
