@@ -48,8 +48,12 @@ type snippetLine struct {
 
 const snippetMark = 256
 
-// reset forgets the record, keeping the memory.
+// reset forgets the record, keeping the memory. It runs after every record, most of which
+// had no finding: then there is nothing to forget.
 func (c *snippets) reset() {
+	if !c.have {
+		return
+	}
 	clear(c.lines)
 	c.text, c.starts, c.have = nil, c.starts[:0], false
 }
