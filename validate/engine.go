@@ -233,8 +233,8 @@ func (e *Engine) checkRecord(w *worker, rec *payload.Record) {
 	p.notePlain(e.noPlain)
 	if e.checkSchema {
 		vs := e.schema.Check(rec)
-		var byName map[string][]int // for many violations: the fields' indexes, by name
-		if len(vs) > 8 {
+		var byName map[string][]int // the fields' indexes, by name, for the violations'
+		if len(vs) > 0 {
 			byName = make(map[string][]int, len(rec.Fields))
 			for i := range rec.Fields {
 				byName[rec.Fields[i].Name] = append(byName[rec.Fields[i].Name], i)
@@ -253,33 +253,16 @@ func (e *Engine) checkRecord(w *worker, rec *payload.Record) {
 }
 
 // violationPos points a schema violation at the key (unknown or repeated fields), the value, or
-// the record itself (missing fields, wrong record type). byName, if not nil, has the indexes
-// of the record's fields by name: a record of a thousand unknown keys would otherwise cost a
-// scan of them all for each.
+// the record itself (missing fields, wrong record type). byName has the indexes of the
+// record's fields by name: a record of a thousand unknown keys would cost a scan of them all
+// for each.
 func violationPos(rec *payload.Record, v schema.Violation, byName map[string][]int) payload.Pos {
-	if v.Missing || v.Field == "" {
-		return rec.Pos
-	}
-	i := -1 // the field's index in rec.Fields
-	if byName != nil {
-		if at := byName[v.Field]; v.Occurrence < len(at) {
-			i = at[v.Occurrence]
-		}
-	} else {
-		for j, n := 0, 0; j < len(rec.Fields) && i < 0; j++ {
-			if rec.Fields[j].Name == v.Field {
-				if n == v.Occurrence {
-					i = j
-				}
-				n++
-			}
-		}
-	}
+	at := byName[v.Field]
 	switch {
-	case i < 0:
+	case v.Missing || v.Field == "" || v.Occurrence >= len(at):
 		return rec.Pos
 	case v.AtKey:
-		return rec.Fields[i].KeyPos
+		return rec.Fields[at[v.Occurrence]].KeyPos
 	}
-	return rec.Fields[i].Pos
+	return rec.Fields[at[v.Occurrence]].Pos
 }

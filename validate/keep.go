@@ -25,13 +25,18 @@ func countFindings(fs []Finding) []RuleCount {
 }
 
 func countFinding(byRule map[string]*RuleCount, f *Finding) {
-	c := byRule[f.Rule]
+	addCount(byRule, f.Rule, f.File, f.Severity, 1)
+}
+
+// addCount counts n findings of rule, of severity, in file.
+func addCount(byRule map[string]*RuleCount, rule, file string, severity Severity, n int) {
+	c := byRule[rule]
 	if c == nil {
-		c = &RuleCount{Rule: f.Rule, Severity: f.Severity, ByFile: map[string]int{}}
-		byRule[f.Rule] = c
+		c = &RuleCount{Rule: rule, Severity: severity, ByFile: map[string]int{}}
+		byRule[rule] = c
 	}
-	c.Total++
-	c.ByFile[f.File]++
+	c.Total += n
+	c.ByFile[file] += n
 }
 
 func sortedCounts(byRule map[string]*RuleCount) []RuleCount {
@@ -92,13 +97,7 @@ func (k *keeper) add(f *Finding) {
 
 // countDropped counts n findings that a worker left out (capBatch).
 func (k *keeper) countDropped(d droppedKey, n int) {
-	c := k.count[d.rule]
-	if c == nil {
-		c = &RuleCount{Rule: d.rule, Severity: d.severity, ByFile: map[string]int{}}
-		k.count[d.rule] = c
-	}
-	c.Total += n
-	c.ByFile[d.file] += n
+	addCount(k.count, d.rule, d.file, d.severity, n)
 }
 
 // batchCapMin is how many findings a batch gathers before capBatch first runs on them.
@@ -162,8 +161,9 @@ func (k *keeper) result() ([]Finding, []RuleCount) {
 	return out, sortedCounts(k.count)
 }
 
-// dedupeRecord removes the exact repeats from the findings one stage made of one record: a
-// finding that is the same as the one before it of its rule at its place, which a stable sort
+// dedupeRecord removes the exact repeats from fs[start:], the findings one stage made of one
+// record, and returns fs shortened: a finding that is the same as the one before it of its
+// rule at its place, which a stable sort
 // of the run's findings would put next to each other. (A field named "" twice gives two "appears
 // again" violations, both at the record's start.) Repeats are removed where they are made,
 // and never across records, because a run that keeps only the first findings of each rule
@@ -171,8 +171,8 @@ func (k *keeper) result() ([]Finding, []RuleCount) {
 // come together; the record and set stages never give the same finding (the one rule with a
 // half in each, unicode-spoofing, words them differently); and two records' findings differ in
 // Record, or, for two inputs of one name, are two findings indeed.
-func dedupeRecord(fs []Finding) []Finding {
-	if len(fs) < 2 {
+func dedupeRecord(fs []Finding, start int) []Finding {
+	if len(fs)-start < 2 {
 		return fs
 	}
 	type place struct {
@@ -180,43 +180,15 @@ func dedupeRecord(fs []Finding) []Finding {
 		pos  payload.Pos
 		rule string
 	}
-	var last map[place]int // for many findings: the last finding at each place, by index in fs
-	if len(fs) > 8 {
-		last = make(map[place]int, len(fs))
-		last[place{fs[0].File, fs[0].Pos, fs[0].Rule}] = 0
-	}
-	var repeats []int // indexes in fs, increasing
-	for i := 1; i < len(fs); i++ {
-		f := &fs[i]
-		prev := -1
-		if last != nil {
-			at := place{f.File, f.Pos, f.Rule}
-			if j, ok := last[at]; ok {
-				prev = j
-			}
-			last[at] = i
-		} else {
-			for j := i - 1; j >= 0; j-- {
-				if fs[j].Pos == f.Pos && fs[j].Rule == f.Rule && fs[j].File == f.File {
-					prev = j
-					break
-				}
-			}
+	last := make(map[place]Finding, len(fs)-start) // the last finding at each place
+	out := fs[:start]
+	for _, f := range fs[start:] {
+		at := place{f.File, f.Pos, f.Rule}
+		prev, seen := last[at]
+		last[at] = f
+		if !seen || !prev.same(f) {
+			out = append(out, f)
 		}
-		if prev >= 0 && fs[prev].same(*f) {
-			repeats = append(repeats, i)
-		}
-	}
-	if len(repeats) == 0 {
-		return fs
-	}
-	out := fs[:repeats[0]]
-	for i := repeats[0]; i < len(fs); i++ {
-		if len(repeats) > 0 && repeats[0] == i {
-			repeats = repeats[1:]
-			continue
-		}
-		out = append(out, fs[i])
 	}
 	clear(fs[len(out):]) // let go of the repeats' strings
 	return out

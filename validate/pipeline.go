@@ -318,7 +318,7 @@ func (e *Engine) check(w *worker, b *batch) {
 		}
 		start := len(w.st.findings)
 		e.checkRecord(w, &it.rec)
-		w.st.findings = w.st.findings[:start+len(dedupeRecord(w.st.findings[start:]))]
+		w.st.findings = dedupeRecord(w.st.findings, start)
 		if e.keep != nil && len(w.st.findings) >= w.capAt {
 			if b.dropped == nil {
 				b.dropped = map[droppedKey]int{}

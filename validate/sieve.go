@@ -672,7 +672,7 @@ func (s *sieve) replay(st *stage) []Finding {
 			}
 		}
 		p.done()
-		st.findings = st.findings[:start+len(dedupeRecord(st.findings[start:]))]
+		st.findings = dedupeRecord(st.findings, start)
 		if st.keep != nil {
 			for i := range st.findings {
 				st.keep.add(&st.findings[i])
