@@ -1,15 +1,12 @@
 package validate
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-
-	"github.com/idlint/idlint/payload"
 )
 
 // TestMergeSorted: sorting the record stage's findings and the replay's apart and merging them
@@ -19,14 +16,9 @@ import (
 func TestMergeSorted(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	random := func(n int, tag string) []Finding {
-		var fs []Finding
-		for i := range n {
-			fs = append(fs, Finding{
-				File:    []string{"a.csv", "b.csv"}[rng.IntN(2)],
-				Pos:     payload.Pos{Line: rng.IntN(4), Col: rng.IntN(3)},
-				Rule:    []string{"schema", "email-format", "duplicate-record"}[rng.IntN(3)],
-				Message: fmt.Sprintf("%s%d", tag, i),
-			})
+		fs := randomFindings(rng, n)
+		for i := range fs {
+			fs[i].Message = tag + fs[i].Message
 		}
 		return fs
 	}
