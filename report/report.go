@@ -20,8 +20,9 @@ import (
 // A Report is everything a run found, ready to print.
 type Report struct {
 	Findings []validate.Finding // sorted by validate.Compare
-	// Totals counts the findings of each rule, when Findings holds only the first of each
-	// (validate.Options.KeepPerRule, with Keep's number). Nil: Findings holds them all.
+	// Totals counts the findings of each rule (validate.Result.Counts): more than Findings
+	// holds when the run kept only the first of each (validate.Options.KeepPerRule, with
+	// Keep's number). Nil: Findings holds them all, and is counted.
 	Totals  []validate.RuleCount
 	Files   int
 	Records int
