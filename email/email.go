@@ -521,7 +521,7 @@ func checkDomain(addr string, start int) (domainInfo, *Problem) {
 		return d, p
 	}
 	if (d.nonASCII || d.aLabel) && goodIDNs.Add(1) <= maxGoodIDNs {
-		goodIDN.Store(dom, d)
+		goodIDN.Store(strings.Clone(dom), d) // as goodASCII.add: not pinning, nor trusting, the caller's text
 	} else if !d.nonASCII && !d.aLabel {
 		goodASCII.add(dom)
 	}

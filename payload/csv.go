@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/idlint/idlint/internal/suggest"
 )
@@ -392,7 +393,14 @@ func (cr *csvReader) row() {
 		return
 	}
 
-	values := string(sc.dec) // one allocation holds every value of the row
+	// One string holds every value of the row: a copy, unless the handler takes values that
+	// live only as long as the call (see Handler.TransientValues).
+	var values string
+	if cr.h.TransientValues {
+		values = unsafe.String(unsafe.SliceData(sc.dec), len(sc.dec))
+	} else {
+		values = string(sc.dec)
+	}
 	fields := cr.fields[:len(cr.fieldCols)]
 	for k, ci := range cr.fieldCols {
 		c := &sc.cells[ci]

@@ -54,17 +54,28 @@ type csvFull struct {
 	Text string
 }
 
-func runCSV(r io.Reader, lim csvLimits) csvOut {
+func runCSV(r io.Reader, lim csvLimits) csvOut { return runCSVWith(r, lim, false) }
+
+// runCSVWith is runCSV, with Handler.TransientValues set as transient says: the handler then
+// copies the values it keeps.
+func runCSVWith(r io.Reader, lim csvLimits, transient bool) csvOut {
 	var out csvOut
 	sum, err := readCSV(r, Handler{
+		TransientValues: transient,
 		Record: func(cRec *Record) {
 			cr := csvRecord{Index: cRec.Index, Pos: cRec.Pos}
-			for _, f := range cRec.Fields {
+			kept := *cRec
+			kept.Fields = slices.Clone(cRec.Fields)
+			kept.Extra = slices.Clone(cRec.Extra)
+			for _, fields := range [][]Field{kept.Fields, kept.Extra} {
+				for i := range fields {
+					fields[i].Value = strings.Clone(fields[i].Value)
+				}
+			}
+			for _, f := range kept.Fields {
 				cr.Fields = append(cr.Fields, csvField{f.Name, f.Value, f.Kind, f.Pos, f.SchemaExempt})
 			}
 			out.Records = append(out.Records, cr)
-			kept := *cRec
-			kept.Fields = slices.Clone(cRec.Fields)
 			kept.Text = nil
 			out.full = append(out.full, csvFull{Rec: &kept, Text: string(cRec.Text)})
 		},
@@ -554,9 +565,11 @@ func compareCSV(t *testing.T, c csvCase, out csvOut) {
 func TestReadCSV(t *testing.T) {
 	for _, c := range csvCases {
 		t.Run(c.name, func(t *testing.T) {
-			out := runCSV(strings.NewReader(c.in), defaultCSVLimits)
-			compareCSV(t, c, out)
-			checkCSVInvariants(t, []byte(c.in), defaultCSVLimits, out)
+			for _, transient := range []bool{false, true} {
+				out := runCSVWith(strings.NewReader(c.in), defaultCSVLimits, transient)
+				compareCSV(t, c, out)
+				checkCSVInvariants(t, []byte(c.in), defaultCSVLimits, out)
+			}
 		})
 	}
 }
@@ -898,6 +911,9 @@ func FuzzReadCSV(f *testing.F) {
 			}
 			if diff := cmp.Diff(out, runCSV(bytes.NewReader(in), lim), cmp.AllowUnexported(csvOut{})); diff != "" {
 				t.Fatalf("second run differs:\n%s", diff)
+			}
+			if diff := cmp.Diff(out, runCSVWith(bytes.NewReader(in), lim, true), cmp.AllowUnexported(csvOut{})); diff != "" {
+				t.Fatalf("transient values differ (-kept +transient):\n%s", diff)
 			}
 			chunked := lim
 			chunked.buf = 16

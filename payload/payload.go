@@ -254,6 +254,14 @@ type Diag struct {
 type Handler struct {
 	Record func(*Record)
 	Diag   func(Diag)
+	// TransientValues lets the reader hand Record a record whose Field values, like its
+	// Text, are valid only until the callback returns: their bytes are the reader's, and it
+	// writes the next record's over them. The Handler copies the values it keeps, and must not
+	// keep them, nor strings cut from them, past the call. It saves the reader an allocation
+	// per record, and the garbage collector the work of taking them back: a tenth of a
+	// check's time. Field names are not affected. The CSV reader takes up the offer; the others
+	// hand over values that may be kept, as they do without it.
+	TransientValues bool
 }
 
 // Summary is what a reader learned about one input.

@@ -53,8 +53,11 @@ type Engine struct {
 	done   *Result
 	broken *workerPanic // a Check panicked: the run cannot go on (see Check)
 
+	batchItems int // a batch is full at this many items: batchSize, but for tests
+
 	testHook func(step string) // called as each batch is checked and merged, for tests of panics
 	noPlain  bool              // Pass.Plain says no to every field, for tests of its shortcut
+	poison   bool              // merge writes over a batch's values, for tests (OneRecordBatches)
 }
 
 type ruleCheck struct {
@@ -76,7 +79,7 @@ func New(opts Options) (*Engine, error) {
 		}
 		off[id] = true
 	}
-	e := &Engine{schema: v, enabled: map[string]*Rule{}, omitPersonal: opts.OmitPersonal}
+	e := &Engine{schema: v, enabled: map[string]*Rule{}, omitPersonal: opts.OmitPersonal, batchItems: batchSize}
 	if opts.KeepPerRule > 0 {
 		e.keep = newKeeper(opts.KeepPerRule)
 	}
@@ -126,7 +129,7 @@ func (e *Engine) Check(name string, r io.Reader, format payload.Format) (payload
 	var sum payload.Summary
 	var err error
 	e.run(func() {
-		sum, err = payload.Read(r, name, format, payload.Handler{Record: e.enqueue, Diag: e.diag})
+		sum, err = payload.Read(r, name, format, payload.Handler{Record: e.enqueue, Diag: e.diag, TransientValues: true})
 		e.records += sum.Records
 		if err == nil && sum.Records == 0 && !e.inputFailed {
 			e.emit(EmptyPayload, Finding{Pos: payload.Pos{Line: 1, Col: 1}, Record: -1,

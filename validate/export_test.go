@@ -41,3 +41,11 @@ func TinyFilters(e *Engine) {
 	e.sieve.nonASCII.reset(1)
 	e.sieve.maxLazy = 3
 }
+
+// OneRecordBatches makes e read batches of one record (or one reader's finding), and write over
+// the values of each batch as it is merged, before the next batch reuses them: a value the run
+// keeps past its batch without copying it then shows in the findings.
+func OneRecordBatches(e *Engine) {
+	e.batchItems = 1
+	e.poison = true
+}

@@ -17,7 +17,8 @@ import (
 // input; no finding comes twice in a row; the same input gives the same findings; the set stage's sieve finds what replaying
 // every record finds; the rules' shortcut for plain texts (Pass.Plain) changes nothing; a run
 // that keeps the first few findings of each rule keeps those of an uncapped run, and counts
-// the same. It is seeded with every rule case in testdata.
+// the same; batches of one record, written over as they are merged, change nothing (no value
+// is kept past its batch without a copy). It is seeded with every rule case in testdata.
 func FuzzCheck(f *testing.F) {
 	cases, _ := filepath.Glob(filepath.Join("..", "testdata", "rules", "*", "*"))
 	for _, c := range cases {
@@ -59,6 +60,9 @@ func FuzzCheck(f *testing.F) {
 		}
 		if copies := checkWith(t, data, in, validate.KeepCopies); !reflect.DeepEqual(first, copies) {
 			t.Fatalf("the sieve keeping copies of the texts changed the findings:\nreading again:\n%v\ncopies:\n%v", first, copies)
+		}
+		if one := checkWith(t, data, in, validate.OneRecordBatches); !reflect.DeepEqual(first, one) {
+			t.Fatalf("a value was kept past its batch:\nbatches of 512:\n%v\nof one, written over as merged:\n%v", first, one)
 		}
 		for _, k := range []int{1, 2} {
 			checkKeepPerRule(t, "the input", data, in, k)

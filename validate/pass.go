@@ -184,12 +184,13 @@ func (p *Pass) Plain(f *payload.Field) bool {
 }
 
 // personal lists the values of a record that identify a person — its emails and identities, as
-// written and trimmed — and the values a rule mentioned, for Finding.Personal.
+// written and trimmed — and the values a rule mentioned, for Finding.Personal. It copies them:
+// the record's values do not outlive its batch (see batch.values).
 func personal(rec *payload.Record, mentions []string) []string {
 	var out []string
 	add := func(s string) {
 		if s != "" && !slices.Contains(out, s) {
-			out = append(out, s)
+			out = append(out, strings.Clone(s))
 		}
 	}
 	for i := range rec.Fields {

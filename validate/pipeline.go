@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sync"
+	"unsafe"
 
 	"github.com/idlint/idlint/payload"
 )
@@ -47,6 +48,12 @@ type batch struct {
 	diags  []Finding // the reader's findings, complete, pointed at by items
 	fields []payload.Field
 	text   []byte
+	// values holds the records' field values: the reader's live only until it hands over the
+	// next record (see payload.Handler.TransientValues). Like text, it is reused for the next
+	// batch once this one is merged, so nothing may keep a value, or a string cut from one,
+	// past the merge without copying it: a suspect of the sieve copies its record, a finding
+	// builds its own texts. OneRecordBatches has the tests catch a value kept.
+	values []byte
 
 	findings []Finding // the worker's result: every finding of the batch, in item order
 	// dropped counts the findings a worker left out of findings, when the run keeps only the
@@ -59,8 +66,8 @@ type batch struct {
 type item struct {
 	diag int // index in batch.diags; -1 for a record
 
-	rec              payload.Record // its Fields and Text point into the batch once it is sent
-	fieldsAt, textAt int
+	rec                        payload.Record // its Fields, values and Text point into the batch once it is sent
+	fieldsAt, textAt, valuesAt int
 
 	// The worker's result for the record.
 	m      mapping
@@ -98,13 +105,19 @@ func (e *Engine) enqueue(rec *payload.Record) {
 	}
 	b.items = b.items[:n+1]
 	it := &b.items[n]
-	it.diag, it.fieldsAt, it.textAt, it.mapped = -1, len(b.fields), len(b.text), false
+	it.diag, it.fieldsAt, it.textAt, it.valuesAt, it.mapped = -1, len(b.fields), len(b.text), len(b.values), false
 	rec.CopyTo(&it.rec)
 	b.fields = append(b.fields, rec.Fields...)
 	b.fields = append(b.fields, rec.Extra...)
 	b.text = append(b.text, rec.Text...)
+	for i := range rec.Fields {
+		b.values = append(b.values, rec.Fields[i].Value...)
+	}
+	for i := range rec.Extra {
+		b.values = append(b.values, rec.Extra[i].Value...)
+	}
 	// The reader's findings count in the items too: see emit.
-	if len(b.items) >= batchSize || len(b.fields) >= batchFields || len(b.text) >= batchText {
+	if len(b.items) >= e.batchItems || len(b.fields) >= batchFields || len(b.text) >= batchText {
 		e.flush()
 	}
 }
@@ -120,7 +133,7 @@ func (e *Engine) emit(r *Rule, f Finding) {
 	b.diags = append(b.diags, f)
 	// A full batch goes now, or a run of the reader's findings (a file of broken rows) would
 	// make one batch of the whole input.
-	if len(b.items) >= batchSize {
+	if len(b.items) >= e.batchItems {
 		e.flush()
 	}
 }
@@ -144,9 +157,9 @@ func (e *Engine) batch() *batch {
 	return p.cur
 }
 
-// flush seals the current batch — points each record's slices at the batch's storage, which
-// nothing appends to any more — queues it for merging and hands it to the worker that resumed
-// the reader.
+// flush seals the current batch — points each record's slices and values at the batch's
+// storage, which nothing appends to any more — queues it for merging and hands it to the worker
+// that resumed the reader.
 func (e *Engine) flush() {
 	b := e.pipe.cur
 	if b == nil {
@@ -161,6 +174,15 @@ func (e *Engine) flush() {
 			it.rec.Extra = b.fields[it.fieldsAt+n : it.fieldsAt+n+x : it.fieldsAt+n+x]
 			t := it.textAt + len(it.rec.Text)
 			it.rec.Text = b.text[it.textAt:t:t]
+			// Each value still has its length, with bytes the reader has written over since.
+			at := it.valuesAt
+			for k := it.fieldsAt; k < it.fieldsAt+n+x; k++ {
+				v := &b.fields[k].Value
+				if l := len(*v); l > 0 {
+					*v = unsafe.String(&b.values[at], l)
+					at += l
+				}
+			}
 		}
 	}
 	p := &e.pipe
@@ -390,5 +412,10 @@ func (e *Engine) merge(b *batch) {
 		}
 	}
 	clear(b.findings) // let go of the findings' strings: the batch is kept for reuse
-	b.items, b.diags, b.fields, b.text = b.items[:0], b.diags[:0], b.fields[:0], b.text[:0]
+	if e.poison {
+		for i := range b.values {
+			b.values[i] = '#'
+		}
+	}
+	b.items, b.diags, b.fields, b.text, b.values = b.items[:0], b.diags[:0], b.fields[:0], b.text[:0], b.values[:0]
 }

@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/idlint/idlint/payload"
 	"github.com/idlint/idlint/validate"
@@ -118,5 +122,51 @@ func BenchmarkSmallInputs(b *testing.B) {
 			}
 		}
 		_ = e.Result()
+	}
+}
+
+// TestValuesOutliveNoBatch: the CSV reader's values live in their batch, which the next batch
+// reuses (see payload.Handler.TransientValues), so whatever the run keeps of them past the
+// merge — a suspect's copy, an interned integration, a finding's personal data — must be a
+// copy. With batches of one record, each written over as it is merged, a value kept without a
+// copy would show in the findings. The inputs repeat every key the set rules relate, spell
+// integrations in several ways, and (with the rule cases) reach every rule; Personal is kept.
+func TestValuesOutliveNoBatch(t *testing.T) {
+	inputs := map[string][]byte{
+		"crowded legacy":      crowdedIdentities(3000, 31, true, 100),
+		"crowded v2":          crowdedIdentities(3000, 32, false, 100),
+		"crowded legacy only": crowdedIdentities(2000, 33, true, 2000), // look-alike keys never needed
+	}
+	var spelt strings.Builder
+	spelt.WriteString("email,applicationType,cloudId,note\n")
+	for i := range 300 {
+		// The same integration in several spellings, interned once; a note (an Extra field)
+		// that rules quote; the same account claimed by several emails.
+		fmt.Fprintf(&spelt, "dev%d@acme.com, %s ,user%d,=cmd%d\n", i%40, []string{"github", "GITHUB", "GitHub", "gitlab"}[i%4], i%25, i)
+	}
+	inputs["spelt"] = []byte(spelt.String())
+	cases, _ := filepath.Glob(filepath.Join("..", "testdata", "rules", "*", "*"))
+	for _, c := range cases {
+		if filepath.Ext(c) != ".want" {
+			data, err := os.ReadFile(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inputs[c] = data
+		}
+	}
+	for name, data := range inputs {
+		want := checkWithOptions(t, data, payload.FormatUnknown, validate.Options{})
+		e, err := validate.New(validate.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		validate.OneRecordBatches(e)
+		if _, err := e.Check("fuzz", bytes.NewReader(data), payload.FormatUnknown); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, result(t, e)); diff != "" {
+			t.Errorf("%s: batches written over as they are merged change the result (-batches of 512 +of one):\n%s", name, diff)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"iter"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -402,7 +403,12 @@ func (s *sieve) add(rec *payload.Record, m *mapping, keys *recordKeys, at Ref) {
 		s.rebuild(&s.nonASCII, true, 2*len(s.nonASCII.words))
 	}
 	if seen != 0 {
-		s.suspects.append(suspect{seq: seq, seen: seen, rec: copyRecord(rec), m: *m})
+		// rec's values, and m's texts cut from them, go with their batch (see batch.values).
+		c := suspect{seq: seq, seen: seen, rec: copyRecord(rec)}
+		if !mappingOf(&c.rec, &c.m) {
+			panic("validate: the copy of a mapped record has no mapping")
+		}
+		s.suspects.append(c)
 	}
 }
 
@@ -521,6 +527,7 @@ func (s *sieve) internIntegration(m *mapping, hash uint64) (_ uint32, ok bool) {
 			s.intern = map[integrationName]uint32{}
 		}
 		i = uint32(len(s.names))
+		name.name = strings.Clone(name.name) // cut from a record's value (see batch.values)
 		s.intern[name] = i
 		s.names = append(s.names, name)
 	}
@@ -598,6 +605,20 @@ func copyRecord(rec *payload.Record) payload.Record {
 	c.Fields = append([]payload.Field(nil), rec.Fields...)
 	c.Extra = append([]payload.Field(nil), rec.Extra...)
 	c.Text = append([]byte(nil), rec.Text...)
+	// The values too, in one string, which the record's do not outlive (see batch.values).
+	n := 0
+	for f := range c.Cells() {
+		n += len(f.Value)
+	}
+	var values strings.Builder
+	values.Grow(n)
+	for f := range c.Cells() {
+		values.WriteString(f.Value)
+	}
+	all := values.String()
+	for f := range c.Cells() {
+		f.Value, all = all[:len(f.Value)], all[len(f.Value):]
+	}
 	return c
 }
 
