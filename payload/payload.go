@@ -258,8 +258,8 @@ type Handler struct {
 	// Text, are valid only until the callback returns: their bytes are the reader's, and it
 	// writes the next record's over them. The Handler copies the values it keeps, and must not
 	// keep them, nor strings cut from them, past the call. It saves the reader an allocation
-	// per record, and the garbage collector the work of taking them back: a tenth of a
-	// check's time. Field names are not affected. The CSV reader takes up the offer; the others
+	// per record, and the garbage collector the work of taking them back (3 to 4 % of a
+	// check's time, on a million rows). Field names are not affected. The CSV reader takes up the offer; the others
 	// hand over values that may be kept, as they do without it.
 	TransientValues bool
 }
