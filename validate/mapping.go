@@ -56,7 +56,7 @@ func mappingOf(rec *payload.Record, m *mapping) bool {
 	if identity = strings.TrimSpace(identity); !ok || identity == "" {
 		return false
 	}
-	*m = newMapping(email, integration, legacy, identity)
+	m.set(email, integration, legacy, identity)
 	m.emailAt, m.identityAt = offsetOf(ef, email), offsetOf(idf, identity)
 	return true
 }
@@ -78,12 +78,20 @@ func offsetOf(f *payload.Field, trimmed string) int64 {
 // newMapping derives a mapping's keys from its trimmed email, its integration (an uppercased
 // applicationType when legacy, else an integrationId) and its trimmed identity.
 func newMapping(email, integration string, legacy bool, identity string) mapping {
-	m := mapping{email: email, emailKey: ascii.Lower(email), integration: integration,
-		legacy: legacy, identity: identity, identityKey: identity, emailAt: -1, identityAt: -1}
+	var m mapping
+	m.set(email, integration, legacy, identity)
+	return m
+}
+
+// set is newMapping, in place, member by member: the record stage sets each record's mapping
+// in its batch, where a mapping built and then copied would stall (see chunked.grow).
+func (m *mapping) set(email, integration string, legacy bool, identity string) {
+	*m = mapping{} // zeroed first: a member added to mapping and not set here is zero
+	m.email, m.emailKey, m.integration, m.legacy = email, ascii.Lower(email), integration, legacy
+	m.identity, m.identityKey, m.emailAt, m.identityAt = identity, identity, -1, -1
 	if m.foldCase = legacy && caseInsensitiveLogins(integration); m.foldCase {
 		m.identityKey = ascii.Lower(identity)
 	}
-	return m
 }
 
 // seed is fixed for the life of the process: every index of a run must hash alike.

@@ -349,7 +349,7 @@ func (e *Engine) check(w *worker, b *batch) {
 			w.capAt = max(batchCapMin, 2*len(w.st.findings))
 		}
 		if it.mapped = mappingOf(&it.rec, &it.m); it.mapped {
-			it.keys = e.sieve.keysOf(&it.m, &w.scratch, e.sieve.needsLookAlikes())
+			e.sieve.keysInto(&it.keys, &it.m, &w.scratch, e.sieve.needsLookAlikes())
 		}
 	}
 	b.findings = w.st.findings

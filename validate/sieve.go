@@ -311,6 +311,14 @@ type recordKeys struct {
 // in parallel; scratch is the caller's.
 func (s *sieve) keysOf(m *mapping, scratch *[]byte, lookAlikes uint8) recordKeys {
 	var k recordKeys
+	s.keysInto(&k, m, scratch, lookAlikes)
+	return k
+}
+
+// keysInto is keysOf, setting *k in place: the record stage's workers set each record's keys
+// in its batch, where a copy of the result would stall (see chunked.grow).
+func (s *sieve) keysInto(k *recordKeys, m *mapping, scratch *[]byte, lookAlikes uint8) {
+	*k = recordKeys{}
 	hasher := keyHasher{m: m, scratch: scratch}
 	for i, kind := range s.kinds {
 		lookAlike, needed := kind.isLookAlike(), lookAlikes&(1<<i) != 0
@@ -337,7 +345,6 @@ func (s *sieve) keysOf(m *mapping, scratch *[]byte, lookAlikes uint8) recordKeys
 	if len(s.kinds) > 0 {
 		k.integration, k.sum = hasher.integrationHash(), hasher.textSum()
 	}
-	return k
 }
 
 // needsLookAlikes tells the workers the kinds whose look-alike keys of ASCII texts to compute:
