@@ -137,6 +137,10 @@ type csvReader struct {
 	extraNames []string // the header cells as written
 	dataRows   int      // non-blank rows after the header
 
+	// The index of the header's fields (see Record.fieldAt), the same for every row.
+	fieldAt [len(canonicalNames)]uint8
+	indexed bool
+
 	// The Record handed to h, reused for every row.
 	rec    Record
 	fields []Field
@@ -372,6 +376,12 @@ func (cr *csvReader) header() {
 	}
 	cr.fields = make([]Field, len(cr.fieldCols))
 	cr.extra = make([]Field, len(cr.extraCols))
+	for k := range cr.fields {
+		cr.fields[k].Name = cr.fieldNames[k]
+	}
+	hdr := Record{Fields: cr.fields}
+	hdr.indexFields()
+	cr.fieldAt, cr.indexed = hdr.fieldAt, hdr.indexed
 }
 
 // row reads the current row as data.
@@ -434,6 +444,7 @@ func (cr *csvReader) row() {
 	*rec = Record{}
 	rec.Index, rec.Pos, rec.End, rec.Kind, rec.Raw = cr.sum.Records, sc.cells[0].pos, sc.end, KindObject, ""
 	rec.Shape, rec.Fields, rec.Extra, rec.Text, rec.TextPos = cr.sum.Shape, fields, extra, sc.text(), Pos{sc.rowLine, 1}
+	rec.fieldAt, rec.indexed = cr.fieldAt, cr.indexed // every row has the header's fields
 	cr.sum.Records++
 	if cr.h.Record != nil {
 		cr.h.Record(rec)

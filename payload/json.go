@@ -480,6 +480,7 @@ func (p *parser) emit(shape Shape) (_ Shape, ok bool) {
 			}
 		}
 	}
+	r.indexFields()
 	if p.detached {
 		r.Text = p.textCopy
 	} else {

@@ -24,6 +24,7 @@ func verbatims(t *testing.T, in []byte, read func(r io.Reader, h Handler, small 
 	run := func(r io.Reader, small bool) []verbatim {
 		var out []verbatim
 		h := Handler{Record: func(rec *Record) {
+			checkFieldIndex(t, rec)
 			for _, f := range rec.Fields {
 				v := verbatim{Name: f.Name, Verbatim: f.Verbatim}
 				if f.Verbatim {
