@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Limits of the JSON readers.
@@ -468,7 +469,19 @@ func (p *parser) emit(shape Shape) (_ Shape, ok bool) {
 		return shape, true
 	}
 	if len(p.scratch) > 0 {
-		s := string(p.scratch)
+		// One string holds the record's values and the keys not interned: a copy, unless the
+		// handler takes values that live only as long as the call (Handler.TransientValues)
+		// and every key is interned, since names are kept.
+		transient := p.h.TransientValues
+		for k := 0; k < len(p.spans) && transient; k++ {
+			transient = p.spans[k].nEnd < 0
+		}
+		var s string
+		if transient {
+			s = unsafe.String(unsafe.SliceData(p.scratch), len(p.scratch))
+		} else {
+			s = string(p.scratch)
+		}
 		for k := range p.spans {
 			sp := &p.spans[k]
 			f := &r.Fields[k]

@@ -59,13 +59,18 @@ type result struct {
 
 type readFunc func(io.Reader, Handler) (Summary, error)
 
-func collect(read readFunc, r io.Reader) result {
+func collect(read readFunc, r io.Reader) result { return collectWith(read, r, false) }
+
+// collectWith is collect, with Handler.TransientValues set as transient says: the handler
+// then copies the values it keeps.
+func collectWith(read readFunc, r io.Reader, transient bool) result {
 	var res result
 	h := Handler{
+		TransientValues: transient,
 		Record: func(r *Record) {
 			tr := tRec{Index: r.Index, Pos: r.Pos, End: r.End, Kind: r.Kind, Shape: r.Shape, Raw: r.Raw}
 			for _, f := range r.Fields {
-				tr.Fields = append(tr.Fields, tField{f.Name, f.Value, f.Kind, f.Pos, f.KeyPos})
+				tr.Fields = append(tr.Fields, tField{f.Name, strings.Clone(f.Value), f.Kind, f.Pos, f.KeyPos})
 			}
 			res.Recs = append(res.Recs, tr)
 			res.Texts = append(res.Texts, string(r.Text))
@@ -512,6 +517,9 @@ func TestReadJSON(t *testing.T) {
 			want := Summary{Format: FormatJSON, Shape: tc.shape, Records: len(tc.recs)}
 			if res.Sum != want {
 				t.Errorf("summary = %+v, want %+v", res.Sum, want)
+			}
+			if diff := cmp.Diff(res, collectWith(ReadJSON, strings.NewReader(tc.in), true)); diff != "" {
+				t.Errorf("transient values differ (-kept +transient):\n%s", diff)
 			}
 			checkPositions(t, []byte(tc.in), res)
 		})
@@ -1060,6 +1068,10 @@ func fuzzCheck(t *testing.T, in []byte, read func(io.Reader, Handler, int) (Summ
 	again := collect(func(r io.Reader, h Handler) (Summary, error) { return read(r, h, 16) }, iotest.OneByteReader(bytes.NewReader(in)))
 	if !reflect.DeepEqual(res, again) { // cmp.Diff only to explain: it is slow
 		t.Fatalf("whole and chunked reads differ (-whole +chunked):\n%s", cmp.Diff(res, again))
+	}
+	transient := collectWith(func(r io.Reader, h Handler) (Summary, error) { return read(r, h, defaultBufSize) }, bytes.NewReader(in), true)
+	if !reflect.DeepEqual(res, transient) {
+		t.Fatalf("transient values differ (-kept +transient):\n%s", cmp.Diff(res, transient))
 	}
 	checkPositions(t, in, res)
 	return res
