@@ -139,7 +139,7 @@ type csvReader struct {
 
 	// The index of the header's fields (see Record.fieldAt), the same for every row.
 	fieldAt [len(canonicalNames)]uint8
-	indexed bool
+	indexed int
 
 	// The Record handed to h, reused for every row.
 	rec    Record

@@ -186,10 +186,12 @@ type Record struct {
 	TextPos Pos
 
 	// fieldAt indexes Fields by canonical name, for Field: 1 + the index of the first field
-	// named canonicalNames[k], or 0 for none. It holds only when indexed, which the readers
-	// set (see indexFields); a Record made otherwise is searched field by field.
+	// named canonicalNames[k], or 0 for none. The readers set it (see indexFields) and
+	// indexed, to 1 + len(Fields) then; 0 means no index, and a Record made otherwise is
+	// searched field by field. A Handler that reslices Fields, or reorders them, leaves an
+	// index that Field no longer trusts (it checks the length, and the name it finds).
 	fieldAt [len(canonicalNames)]uint8
-	indexed bool
+	indexed int
 }
 
 // canonicalNames are the field names Record.fieldAt indexes.
@@ -216,7 +218,7 @@ func canonicalSlot(name string) int {
 // indexFields sets fieldAt from Fields, and indexed, unless a canonical field is past the
 // 255th (then Field searches).
 func (r *Record) indexFields() {
-	r.fieldAt, r.indexed = [len(canonicalNames)]uint8{}, false
+	r.fieldAt, r.indexed = [len(canonicalNames)]uint8{}, 0
 	for i := range r.Fields {
 		if k := canonicalSlot(r.Fields[i].Name); k >= 0 && r.fieldAt[k] == 0 {
 			if i >= 255 {
@@ -225,7 +227,7 @@ func (r *Record) indexFields() {
 			r.fieldAt[k] = uint8(i + 1)
 		}
 	}
-	r.indexed = true
+	r.indexed = len(r.Fields) + 1
 }
 
 // CopyTo sets *dst to *r. It copies member by member, which is faster than dst = *r when a
@@ -257,12 +259,16 @@ func (r *Record) Cells() iter.Seq[*Field] {
 // times a record, and comparing names was 2 to 3 % of a check's time, so a canonical name is
 // looked up in the readers' index.
 func (r *Record) Field(name string) (*Field, bool) {
-	if r.indexed {
+	if r.indexed == len(r.Fields)+1 {
 		if k := canonicalSlot(name); k >= 0 {
-			if i := r.fieldAt[k]; i > 0 {
-				return &r.Fields[i-1], true
+			i := r.fieldAt[k]
+			if i == 0 {
+				return nil, false
 			}
-			return nil, false
+			if f := &r.Fields[i-1]; f.Name == name {
+				return f, true
+			}
+			// Fields changed since they were indexed: search.
 		}
 	}
 	for i := range r.Fields {

@@ -3,6 +3,7 @@ package payload
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -64,7 +65,8 @@ func checkFieldIndex(t testing.TB, r *Record) {
 }
 
 // TestFieldIndex: Field finds what a search by name finds, in a record indexed as the readers
-// index theirs (a name twice, fields past the 255th) and in one that is not indexed.
+// index theirs (a name twice, canonical fields at the last indexes an index can hold and past
+// them), in one that is not indexed, and in one whose Fields a handler changed after.
 func TestFieldIndex(t *testing.T) {
 	named := func(names ...string) *Record {
 		r := &Record{}
@@ -73,23 +75,39 @@ func TestFieldIndex(t *testing.T) {
 		}
 		return r
 	}
-	many := make([]string, 300)
-	for i := range many {
-		many[i] = fmt.Sprint("col", i)
+	cols := func(n int, more ...string) []string { // n other columns, then more
+		names := make([]string, n)
+		for i := range names {
+			names[i] = fmt.Sprint("col", i)
+		}
+		return append(names, more...)
 	}
 	for _, r := range []*Record{
 		named(),
 		named(FieldEmail, FieldIntegrationID, FieldIdentity),
 		named(FieldCloudID, "x", FieldEmail, FieldApplicationType, FieldEmail, FieldCloudID),
-		named(append(many[:], FieldEmail, FieldIdentity)...), // past the 255th: searched
-		named(append([]string{FieldIdentity}, append(many, FieldEmail)...)...),
-		named(append(many[:200:200], FieldCloudID)...),
+		named(cols(253, FieldEmail, FieldIdentity)...), // at 253 and 254: indexed
+		named(cols(254, FieldEmail, FieldCloudID)...),  // at 254 and 255: searched
+		named(cols(300, FieldEmail, FieldIdentity)...), // past the 255th: searched
+		named(append([]string{FieldIdentity}, cols(300, FieldEmail)...)...),
+		named(cols(200, FieldCloudID)...),
 	} {
 		checkFieldIndex(t, r) // not indexed
 		r.indexFields()
 		checkFieldIndex(t, r)
-		if len(r.Fields) > 256 && r.indexed {
-			t.Errorf("a record with a canonical field past the 255th is indexed")
+		if want := slices.IndexFunc(r.Fields, func(f Field) bool { return canonicalSlot(f.Name) >= 0 }) <= 254 &&
+			!slices.ContainsFunc(r.Fields[min(len(r.Fields), 255):], func(f Field) bool { return canonicalSlot(f.Name) >= 0 }); (r.indexed > 0) != want {
+			t.Errorf("%d fields: indexed %d, want indexed %v", len(r.Fields), r.indexed, want)
+		}
+		// What a handler may do with a record it got: Field must not trust the index then.
+		if len(r.Fields) > 0 {
+			c := *r
+			c.Fields = c.Fields[1:]
+			checkFieldIndex(t, &c)
+			c = *r
+			c.Fields = slices.Clone(c.Fields)
+			slices.Reverse(c.Fields)
+			checkFieldIndex(t, &c)
 		}
 	}
 }
