@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -345,6 +346,31 @@ func TestPlainLocal(t *testing.T) {
 		_, p := checkLocal(local+"@x.com", len(local))
 		if got := plainLocal(local); got != (p == nil) {
 			t.Errorf("plainLocal(%q) = %v, but checkLocal says %v", local, got, p)
+		}
+	}
+}
+
+// TestCachesCopyDomains: the domain caches keep copies of what they remember. A caller may
+// pass an address whose bytes it writes over once Check returns (the engine does: see
+// payload.Handler.TransientValues); a cache that kept the caller's text would then hold
+// another domain under the first one's hash.
+func TestCachesCopyDomains(t *testing.T) {
+	for _, tc := range []struct{ addr, domain string }{
+		{"jane@copies.example.com", "copies.example.com"}, // goodASCII
+		{"jane@büchercopies.de", "büchercopies.de"},       // goodIDN
+	} {
+		goodASCII.reset()
+		goodIDN.Delete(tc.domain)
+		buf := []byte(tc.addr)
+		if p := Check(unsafe.String(&buf[0], len(buf))); p != nil {
+			t.Fatalf("Check(%q) = %v", tc.addr, p)
+		}
+		for i := range buf {
+			buf[i] = '#'
+		}
+		_, idn := goodIDN.Load(tc.domain)
+		if !idn && !goodASCII.has(tc.domain) {
+			t.Errorf("%s: the cache lost it when the caller wrote over its address", tc.domain)
 		}
 	}
 }
