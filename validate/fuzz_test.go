@@ -64,6 +64,9 @@ func FuzzCheck(f *testing.F) {
 		if one := checkWith(t, data, in, validate.OneRecordBatches); !reflect.DeepEqual(first, one) {
 			t.Fatalf("a value was kept past its batch:\nbatches of 512:\n%v\nof one, written over as merged:\n%v", first, one)
 		}
+		if one := checkWith(t, data, in, func(e *validate.Engine) { validate.KeepCopies(e); validate.OneRecordBatches(e) }); !reflect.DeepEqual(first, one) {
+			t.Fatalf("a value was kept past its batch, with copies of the texts:\nbatches of 512:\n%v\nof one, written over as merged:\n%v", first, one)
+		}
 		for _, k := range []int{1, 2} {
 			checkKeepPerRule(t, "the input", data, in, k)
 		}

@@ -155,18 +155,37 @@ func TestValuesOutliveNoBatch(t *testing.T) {
 			inputs[c] = data
 		}
 	}
-	for name, data := range inputs {
-		want := checkWithOptions(t, data, payload.FormatUnknown, validate.Options{})
-		e, err := validate.New(validate.Options{})
+	// The ways a run keeps what it found: every finding with its personal data, the first of
+	// each rule (the keeper), copies of the texts (an input that cannot be read again).
+	ways := []struct {
+		name  string
+		opts  validate.Options
+		setup func(*validate.Engine)
+	}{
+		{"all", validate.Options{}, func(*validate.Engine) {}},
+		{"copies", validate.Options{}, validate.KeepCopies},
+		{"first", validate.Options{KeepPerRule: 2, OmitPersonal: true}, func(*validate.Engine) {}},
+		{"first, copies", validate.Options{KeepPerRule: 2}, validate.KeepCopies},
+	}
+	run := func(data []byte, opts validate.Options, setup ...func(*validate.Engine)) validate.Result {
+		e, err := validate.New(opts)
 		if err != nil {
 			t.Fatal(err)
 		}
-		validate.OneRecordBatches(e)
+		for _, f := range setup {
+			f(e)
+		}
 		if _, err := e.Check("fuzz", bytes.NewReader(data), payload.FormatUnknown); err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(want, result(t, e)); diff != "" {
-			t.Errorf("%s: batches written over as they are merged change the result (-batches of 512 +of one):\n%s", name, diff)
+		return result(t, e)
+	}
+	for name, data := range inputs {
+		for _, way := range ways {
+			want := run(data, way.opts, way.setup)
+			if diff := cmp.Diff(want, run(data, way.opts, way.setup, validate.OneRecordBatches)); diff != "" {
+				t.Errorf("%s, %s: batches written over as they are merged change the result (-batches of 512 +of one):\n%s", name, way.name, diff)
+			}
 		}
 	}
 }

@@ -22,7 +22,9 @@ type source struct {
 	base int64       // the offset where reading started: the readers' offset 0
 }
 
-func (s source) rereadable() bool { return s.ra != nil || s.path != "" }
+// rereadable reports whether the source can be read again. A pointer, so that sieve.add asks
+// without copying the source (see chunked.grow).
+func (s *source) rereadable() bool { return s.ra != nil || s.path != "" }
 
 // sourceOf returns how to read r again, and r's size when it is a regular file (for
 // sieve.expect), from one Stat. A file is opened again rather than kept open, so that a run

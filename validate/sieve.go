@@ -937,14 +937,9 @@ func (s *sieve) textsOf(e *logEntry, file uint32) (email, identity string, ok bo
 	return "", "", false
 }
 
-// rereadable reports whether input file can be read again, without copying its source (see
-// chunked.grow for why a copy costs).
+// rereadable reports whether input file can be read again.
 func (s *sieve) rereadable(file uint32) bool {
-	if int(file) >= len(s.sources) {
-		return false
-	}
-	src := &s.sources[file]
-	return src.ra != nil || src.path != "" // as source.rereadable
+	return int(file) < len(s.sources) && s.sources[file].rereadable()
 }
 
 // source returns how to read input file again; see setSource.
