@@ -12,6 +12,7 @@ package confusables
 import (
 	"bufio"
 	_ "embed"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,6 +34,9 @@ var (
 	// asciiKeys is, by Form, what each ASCII character that is not its own key becomes in a
 	// key ("1" → "l" in Words), and "" for the others.
 	asciiKeys [2][128]string
+	// keyBytes is, by Form, the byte each ASCII character becomes in a key, itself included,
+	// and 0 for a character that becomes several ('"' → "''") and for non-ASCII bytes.
+	keyBytes [2][256]byte
 )
 
 // load parses the data: lines of "SOURCE ;\tPROTOTYPE ;\tMA\t# comment", with code points in
@@ -75,8 +79,13 @@ func load() {
 	}
 	for c := range 128 {
 		for _, f := range []Form{Words, Numbers} {
+			keyBytes[f][c] = byte(c)
 			if key := string(rewrite(appendSkeleton(nil, string(rune(c))), 0, f)); key != string(rune(c)) {
 				asciiKeys[f][c] = key
+				keyBytes[f][c] = 0
+				if len(key) == 1 {
+					keyBytes[f][c] = key[0]
+				}
 			}
 		}
 	}
@@ -228,6 +237,25 @@ func OwnKey(s string, f Form) (own, isASCII bool) {
 // first, and calls AppendKey only for the texts that are not their own key.
 func AppendKey(dst []byte, s string, f Form) []byte {
 	loadOnce.Do(load)
+	// Most texts that are not their own key differ from it in a byte here and there ("l" in
+	// an account ID, "1" in an email): a byte for a byte, from a table, without a branch.
+	// The others, and an "rn", take the loop below.
+	start, bytes := len(dst), &keyBytes[f&1]
+	dst = slices.Grow(dst, len(s))[:start+len(s)]
+	key, r := dst[start:], false
+	for i := range len(key) {
+		c := s[i]
+		k := bytes[c]
+		if k == 0 || r && c == 'n' {
+			return appendKeyLong(dst[:start], s, f)
+		}
+		key[i], r = k, c == 'r'
+	}
+	return dst
+}
+
+// appendKeyLong is AppendKey for any text.
+func appendKeyLong(dst []byte, s string, f Form) []byte {
 	// ASCII text in one pass, as in AppendSkeleton, with the form's rewriting folded in:
 	// asciiKeys has what each character's prototype becomes, and an "rn" of the text is an
 	// "rn" of its skeleton (no prototype of an ASCII character starts with "n" or ends with
