@@ -262,7 +262,8 @@ func (e *Engine) checkRecord(w *worker, rec *payload.Record) {
 func violationPos(rec *payload.Record, v schema.Violation, byName map[string][]int) payload.Pos {
 	at := byName[v.Field]
 	switch {
-	case v.Missing || v.Field == "" || v.Occurrence >= len(at):
+	case v.Missing || v.Field == "" && !v.AtKey || v.Occurrence >= len(at):
+		// "" with AtKey is a key that is empty ({"": 1}): it is there to point at.
 		return rec.Pos
 	case v.AtKey:
 		return rec.Fields[at[v.Occurrence]].KeyPos
