@@ -17,9 +17,9 @@ import (
 )
 
 // TestExactRepeatsOnce: a fault reported twice, word for word at one place, is one finding.
-// A field named "" three times gives two "appears again" violations, both at the record's
-// start (a field without a name has no key to point at), and three unknown fields: the
-// fuzzer found these, and the result lists each once.
+// A field named "" three times gives three violations "unknown field", all at the first of
+// the keys (they name the field, not which of them), and two "appears again", at the second
+// and the third: the fuzzer found these, and the result lists the unknown field once.
 func TestExactRepeatsOnce(t *testing.T) {
 	var got []string
 	for _, f := range check(t, []byte(`[{"":"","":"","":""}]`), payload.FormatJSON) {
@@ -29,8 +29,9 @@ func TestExactRepeatsOnce(t *testing.T) {
 		`fuzz:1:2: error: missing required field "email"; a v2 record needs "email", "integrationId" and "identity" [schema]`,
 		`fuzz:1:2: error: missing required field "integrationId"; a v2 record needs "email", "integrationId" and "identity" [schema]`,
 		`fuzz:1:2: error: missing required field "identity"; a v2 record needs "email", "integrationId" and "identity" [schema]`,
-		`fuzz:1:2: error: field "" appears again (first at 1:3); the API keeps only one of them, so remove the other [schema]`,
-		`fuzz:1:2: error: unknown field ""; the API rejects it (a v2 record has only "email", "integrationId" and "identity") [schema]`,
+		`fuzz:1:3: error: unknown field ""; the API rejects it (a v2 record has only "email", "integrationId" and "identity") [schema]`,
+		`fuzz:1:9: error: field "" appears again (first at 1:3); the API keeps only one of them, so remove the other [schema]`,
+		`fuzz:1:15: error: field "" appears again (first at 1:3); the API keeps only one of them, so remove the other [schema]`,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
