@@ -16,10 +16,11 @@ import (
 	"github.com/idlint/idlint/validate"
 )
 
-// TestExactRepeatsOnce: a fault reported twice, word for word at one place, is one finding.
-// A field named "" three times gives three violations "unknown field", all at the first of
-// the keys (they name the field, not which of them), and two "appears again", at the second
-// and the third: the fuzzer found these, and the result lists the unknown field once.
+// TestExactRepeatsOnce: the fuzzer's input that gave the same finding twice, word for word
+// at one place, when a field named "" was pointed at the record's start: its two "appears
+// again" were one text at 1:2. Each is at its own key now, and the unknown field "" at the
+// first. dedupeRecord, which removes exact repeats should a rule ever give one, is tested on
+// its own (TestDedupeRecord); no input known today makes one.
 func TestExactRepeatsOnce(t *testing.T) {
 	var got []string
 	for _, f := range check(t, []byte(`[{"":"","":"","":""}]`), payload.FormatJSON) {
