@@ -81,15 +81,19 @@ func TestSourceOf(t *testing.T) {
 }
 
 // TestTextRefPacks: a textRef comes back from its two words as it went in, at the limits of
-// each part, and pack refuses what does not fit.
+// each part, and packTextRef refuses what does not fit.
 func TestTextRefPacks(t *testing.T) {
+	pack := func(r textRef) ([2]uint64, bool) {
+		w0, w1, ok := packTextRef(r.at, r.emailLen, r.identityLen, r.delta, r.sum)
+		return [2]uint64{w0, w1}, ok
+	}
 	for _, r := range []textRef{
 		{},
 		{at: 1<<40 - 1, emailLen: 1<<17 - 1, identityLen: 1<<17 - 1, delta: 1<<20 - 1, sum: ^uint32(0)},
 		{at: 12345, emailLen: 17, identityLen: 36, delta: -(1<<20 - 1), sum: 0x80000001},
 		{at: 7, emailLen: 3, identityLen: 0, delta: -40, sum: 0xDEADBEEF},
 	} {
-		w, ok := r.pack()
+		w, ok := pack(r)
 		if !ok {
 			t.Fatalf("%+v does not pack", r)
 		}
@@ -100,7 +104,7 @@ func TestTextRefPacks(t *testing.T) {
 	for _, r := range []textRef{
 		{at: 1 << 40}, {at: -1}, {emailLen: 1 << 17}, {identityLen: 1 << 17}, {delta: 1 << 20}, {delta: -(1 << 20)},
 	} {
-		if _, ok := r.pack(); ok {
+		if _, ok := pack(r); ok {
 			t.Errorf("%+v packs, but does not fit", r)
 		}
 	}

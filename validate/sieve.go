@@ -177,14 +177,9 @@ const (
 	refSumLowBits                       = 64 - refLenBits - refDeltaBits // the rest of sum is in the first word
 )
 
-// pack packs r into two words; ok is false if a part does not fit.
-func (r textRef) pack() (w [2]uint64, ok bool) {
-	w[0], w[1], ok = packTextRef(r.at, r.emailLen, r.identityLen, r.delta, r.sum)
-	return w, ok
-}
-
-// packTextRef is pack, for sieve.add, which logs a textRef without making one: a struct built
-// and then copied stalls (see chunked.grow), and this one was a tenth of add's time.
+// packTextRef packs the parts of a textRef into two words, which unpackTextRef takes apart;
+// ok is false if a part does not fit. sieve.add logs a textRef without making one: a struct
+// built and then copied stalls (see chunked.grow), and this one was a tenth of add's time.
 func packTextRef(at int64, emailLen, identityLen int, delta int64, sum uint32) (w0, w1 uint64, ok bool) {
 	const lenMax, deltaMax = 1<<refLenBits - 1, 1<<(refDeltaBits-1) - 1
 	if at < 0 || at >= 1<<refAtBits || emailLen > lenMax || identityLen > lenMax || delta > deltaMax || delta < -deltaMax {
