@@ -15,11 +15,15 @@ import (
 // can put megabytes on one line.
 const maxSnippet = 160
 
-// snippet returns the line at pos from a record's or diag's text, clipped around pos.Col, and
-// the column of its first character.
+// snippet returns the line at pos from a diag's text, clipped around pos.Col, and the column
+// of its first character. A diag has one finding: a record's findings share a snippets.
 func snippet(text []byte, textPos, pos payload.Pos) (string, int) {
-	var c snippets
-	return c.snippet(text, textPos, pos)
+	line, col, ok := payload.Line(text, textPos, pos.Line)
+	if !ok {
+		return "", 0
+	}
+	ln := newSnippetLine(line, col)
+	return ln.cut(pos)
 }
 
 // snippets cuts the snippets of the findings of one record. A record can have thousands of
@@ -44,6 +48,10 @@ type snippetLine struct {
 	col   int    // the column of line[0]
 	long  bool   // line has more than maxSnippet characters
 	marks []int  // marks[k]: the byte offset in line of column col + k*snippetMark
+}
+
+func newSnippetLine(line []byte, col int) snippetLine {
+	return snippetLine{line: line, col: col, long: len(line) > maxSnippet && utf8.RuneCount(line) > maxSnippet, marks: []int{0}}
 }
 
 const snippetMark = 256
@@ -89,12 +97,19 @@ func (c *snippets) snippet(text []byte, textPos, pos payload.Pos) (string, int) 
 			line = line[:j]
 		}
 		line = bytes.TrimSuffix(line, []byte("\r"))
-		ln = &snippetLine{line: line, col: col, long: len(line) > maxSnippet && utf8.RuneCount(line) > maxSnippet, marks: []int{0}}
+		l := newSnippetLine(line, col)
+		ln = &l
 		if c.lines == nil {
 			c.lines = map[int]*snippetLine{}
 		}
 		c.lines[pos.Line] = ln
 	}
+	return ln.cut(pos)
+}
+
+// cut returns the snippet of the line for a finding at pos, and the column of its first
+// character.
+func (ln *snippetLine) cut(pos payload.Pos) (string, int) {
 	if !ln.long {
 		return strings.ToValidUTF8(string(ln.line), "\uFFFD"), ln.col
 	}

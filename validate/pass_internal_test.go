@@ -67,6 +67,9 @@ func TestSnippets(t *testing.T) {
 			if gotS != wantS || gotC != wantC {
 				t.Fatalf("round %d, %v: got %q at %d, want %q at %d", round, pos, gotS, gotC, wantS, wantC)
 			}
+			if oneS, oneC := snippet(data, textPos, pos); oneS != wantS || oneC != wantC {
+				t.Fatalf("round %d, %v: snippet (a diag's) gives %q at %d, want %q at %d", round, pos, oneS, oneC, wantS, wantC)
+			}
 		}
 	}
 }
