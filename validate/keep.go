@@ -163,9 +163,10 @@ func (k *keeper) result() ([]Finding, []RuleCount) {
 
 // dedupeRecord removes the exact repeats from fs[start:], the findings one stage made of one
 // record, and returns fs shortened: a finding that is the same as the one before it of its
-// rule at its place, which a stable sort
-// of the run's findings would put next to each other. (A field named "" twice gives two "appears
-// again" violations, both at the record's start.) Repeats are removed where they are made,
+// rule at its place, which a stable sort of the run's findings would put next to each other.
+// (A field named "" twice once gave two "appears again" violations, both at the record's
+// start; no input known today gives a repeat, and this is the guard should a rule ever give
+// one: FuzzCheck fails on a finding twice in a row.) Repeats are removed where they are made,
 // and never across records, because a run that keeps only the first findings of each rule
 // (keeper) must count exactly what it does not keep: in a stage, the findings of one record
 // come together; the record and set stages never give the same finding (the one rule with a
