@@ -53,7 +53,23 @@ func (s place) String() string {
 // set one (0: no cap).
 func newView(r *Report, opts Options, defaultMax int) view {
 	limit := perRule(opts, defaultMax)
-	v := view{limit: limit, shown: make([]validate.Finding, 0, len(r.Findings))}
+	v := view{limit: limit}
+	// shown is r.Findings itself, cut short, until a finding is left out or redacted; a copy
+	// from then on. Most reports show every finding as it is, and copying tens of thousands of
+	// them, 200 bytes each, into fresh memory took longer than writing the report.
+	shared := true
+	show := func(i int, f validate.Finding) {
+		if shared {
+			v.shown = r.Findings[: i+1 : i+1] // every finding before i is shown as it is
+			return
+		}
+		v.shown = append(v.shown, f)
+	}
+	hide := func(i int) { // finding i is left out or changed
+		if shared {
+			v.shown, shared = append([]validate.Finding(nil), r.Findings[:i]...), false
+		}
+	}
 	idx := map[string]int{} // rule -> index in v.byRule
 	// totals: the counts, when the run kept fewer findings than it counted.
 	totals, all := r.Totals, 0
@@ -65,8 +81,9 @@ func newView(r *Report, opts Options, defaultMax int) view {
 	}
 	kept := map[string]map[string]int{} // with totals: rule -> file -> findings in r.Findings
 	red := newRedactor(opts.Redact)
-	for _, f := range r.Findings {
+	for i, f := range r.Findings {
 		if opts.Quiet && f.Severity != validate.SeverityError {
+			hide(i)
 			continue
 		}
 		rc := v.ruleCount(idx, f.Rule, f.Severity)
@@ -82,9 +99,14 @@ func newView(r *Report, opts Options, defaultMax int) view {
 		}
 		if limit > 0 && rc.count > limit {
 			v.omit(rc, f.File, 1)
+			hide(i)
 			continue
 		}
-		v.shown = append(v.shown, red.finding(f))
+		if red.mode != RedactNone {
+			hide(i)
+			f = red.finding(f)
+		}
+		show(i, f)
 	}
 	// The findings the run counted but did not keep come after those it kept, in each rule:
 	// they are past the cap.
