@@ -2,14 +2,17 @@ package validate
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/idlint/idlint/payload"
 )
@@ -255,5 +258,63 @@ func TestReplayKeysSkipsUnhashed(t *testing.T) {
 	e.integration = 0 // hashed, and 0 is its hash
 	if got := s.replayKeys(&e, &relevant); got != 3 {
 		t.Errorf("replayKeys = %b, want 11", got)
+	}
+}
+
+// failingReader is an input that fails the reads that start at or past an offset: all of
+// them, or only the first (a passing fault, as of a network file system).
+type failingReader struct {
+	data  []byte
+	from  int64
+	once  bool
+	fails atomic.Int64
+}
+
+var errFailingRead = errors.New("read failed")
+
+func (r *failingReader) ReadAt(p []byte, off int64) (int, error) {
+	if off >= r.from && (!r.once || r.fails.Add(1) == 1) {
+		return 0, errFailingRead
+	}
+	return bytes.NewReader(r.data).ReadAt(p, off)
+}
+
+// TestReplayReadFails: once a read of an input fails, the replay reads none of its later
+// shadows, as one rereader would, though its scan reads each part of the log with a rereader
+// of its own (see textsOf): a fault that passes loses what an input broken from there on
+// loses, whatever the parts and scanners.
+func TestReplayReadFails(t *testing.T) {
+	var data bytes.Buffer
+	data.WriteString("email,applicationType,cloudId\n")
+	for i := range 3000 {
+		fmt.Fprintf(&data, "dev%d@acme.com,GITHUB,login%d\n", i, i%1000) // two of three repeat a login
+	}
+	run := func(r *failingReader) Result {
+		t.Helper()
+		e, err := New(Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Check("t.csv", bytes.NewReader(data.Bytes()), payload.FormatCSV); err != nil {
+			t.Fatal(err)
+		}
+		if r != nil {
+			e.sieve.sources[0].ra = r
+		}
+		return e.Result()
+	}
+	whole := run(nil)
+	defer func(n int) { replayScanPart = n }(replayScanPart)
+	for _, part := range []int{7, 500, 1 << 16} {
+		replayScanPart = part
+		from := int64(data.Len() / 6) // the shadows are the first 1000 records
+		broken := run(&failingReader{data: data.Bytes(), from: from})
+		if len(broken.Unread) != 1 || !errors.Is(broken.Unread[0].Err, errFailingRead) || len(broken.Findings) >= len(whole.Findings) {
+			t.Fatalf("parts of %d: an input broken a sixth of the way: Unread %v, %d findings of %d", part, broken.Unread, len(broken.Findings), len(whole.Findings))
+		}
+		passing := run(&failingReader{data: data.Bytes(), from: from, once: true})
+		if d := cmp.Diff(broken, passing, cmpopts.EquateErrors()); d != "" {
+			t.Errorf("parts of %d: a passing fault (-broken input +passing fault):\n%s", part, d)
+		}
 	}
 }

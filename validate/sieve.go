@@ -5,6 +5,7 @@ import (
 	"iter"
 	"runtime"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -86,9 +87,12 @@ type sieve struct {
 	recent   [64]uint32
 	suspects chunked[suspect]
 	scratch  []byte
-	warmth   uint64       // what warm loads, kept so that the compiler keeps the loads
-	sources  []source     // how to read each input again, by Ref.File (see reread.go)
-	rr       *rereader    // the input being read again, if any
+	warmth   uint64    // what warm loads, kept so that the compiler keeps the loads
+	sources  []source  // how to read each input again, by Ref.File (see reread.go)
+	rr       *rereader // the input being read again, if any
+	// rrBroken is the input whose rereader failed, in the replay, where the scan reads the
+	// shadows' texts (see textsOf).
+	rrBroken *rereadFailure
 	failed   []InputError // the inputs that could not be read again as they were
 	// lostLookAlikes: a log entry's look-alike keys could not be computed, because its input
 	// changed (see hashLookAlikes), so no look-alike group is known whole.
@@ -503,7 +507,7 @@ func (s *sieve) hashLookAlikes(kinds uint8) {
 		if e.unhashed()&kinds == 0 {
 			continue
 		}
-		m, ok := s.shadow(e, Ref{File: s.files[file].file, Line: e.line}, &r)
+		m, ok := s.shadow(e, Ref{File: s.files[file].file, Line: e.line}, &r, nil)
 		if !ok {
 			// Its look-alike keys stay unknown, so no look-alike group can be trusted to be
 			// whole: the replay leaves the look-alike rule out. The input is in Result.Unread.
@@ -685,8 +689,12 @@ func (s *sieve) replay(st *stage) []Finding {
 			next++
 			p.rec, p.m = &sp.rec, sp.m
 		} else {
+			var read *textsRead
+			if hit.readAhead {
+				read = &hit.read
+			}
 			var ok bool
-			if p.m, ok = s.shadow(e, at, &shadow); !ok {
+			if p.m, ok = s.shadow(e, at, &shadow, read); !ok {
 				loseKeys(e, keys)
 				continue
 			}
@@ -721,6 +729,7 @@ func (s *sieve) replay(st *stage) []Finding {
 		}
 	}
 	s.closeRereader()
+	s.rrBroken = nil
 	return st.findings
 }
 
@@ -744,10 +753,14 @@ func (s *sieve) relevantKeys() *bloom {
 	return &relevant
 }
 
-// A hit is a log entry with a key to replay: the kinds of those keys, a bit by position.
+// A hit is a log entry with a key to replay: the kinds of those keys, a bit by position. A
+// shadow whose texts are in its input has them in read: the scan reads them again, on another
+// core, so that the replay does not wait for the reads.
 type hit struct {
-	seq  int
-	keys uint8
+	seq       int
+	keys      uint8
+	readAhead bool // read holds the texts
+	read      textsRead
 }
 
 // relevantEntries yields the log entries that have a key relevant holds, in log order. The
@@ -759,10 +772,40 @@ type hit struct {
 func (s *sieve) relevantEntries(relevant *bloom, scanners int) iter.Seq[hit] {
 	parts := max(1, (s.log.n+replayScanPart-1)/replayScanPart)
 	scan := func(p int) (found []hit) {
-		for seq := s.log.n * p / parts; seq < s.log.n*(p+1)/parts; seq++ {
-			if keys := s.replayKeys(s.log.at(seq), relevant); keys != 0 {
-				found = append(found, hit{seq, keys})
+		lo, hi := s.log.n*p/parts, s.log.n*(p+1)/parts
+		// The suspect and the input at or after lo.
+		next := sort.Search(s.suspects.n, func(i int) bool { return s.suspects.at(i).seq >= lo })
+		file := max(0, sort.Search(len(s.files), func(i int) bool { return s.files[i].seq > lo })-1)
+		var rr *rereader
+		defer func() {
+			if rr != nil {
+				rr.close()
 			}
+		}()
+		for seq := lo; seq < hi; seq++ {
+			e := s.log.at(seq)
+			keys := s.replayKeys(e, relevant)
+			if keys == 0 {
+				continue
+			}
+			found = append(found, hit{seq: seq, keys: keys})
+			for next < s.suspects.n && s.suspects.at(next).seq < seq {
+				next++
+			}
+			if next < s.suspects.n && s.suspects.at(next).seq == seq || !e.inInput() {
+				continue // a suspect, or a shadow with its texts in the log
+			}
+			for file+1 < len(s.files) && s.files[file+1].seq <= seq {
+				file++
+			}
+			if in := s.files[file].file; rr == nil || rr.file != in {
+				if rr != nil {
+					rr.close()
+				}
+				rr = openRereader(s.source(in), in)
+			}
+			h := &found[len(found)-1]
+			h.read, h.readAhead = readTexts(rr, unpackTextRef(e.texts)), true
 		}
 		return found
 	}
@@ -782,10 +825,11 @@ func (s *sieve) relevantEntries(relevant *bloom, scanners int) iter.Seq[hit] {
 
 // scanAhead yields scan(0), scan(1), … scan(parts-1), in order, while goroutines (as many as
 // workers says) work out the parts ahead of the caller, each taking the next part not taken:
-// the caller uses a part as soon as it is done. With no workers, the caller works out each
-// part as it goes. When the caller stops early (or panics), the workers take no more parts,
-// and scanAhead returns once the parts they are on are done. A panic in a worker is raised
-// again in the caller, with the worker's stack.
+// the caller uses a part as soon as it is done. They keep at most scanAheadParts parts that
+// the caller has not taken, so that the memory of the parts does not grow with the input.
+// With no workers, the caller works out each part as it goes. When the caller stops early (or
+// panics), the workers take no more parts, and scanAhead returns once the parts they are on
+// are done. A panic in a worker is raised again in the caller, with the worker's stack.
 func scanAhead[T any](parts, workers int, scan func(p int) T) iter.Seq[T] {
 	if workers <= 0 {
 		return func(yield func(T) bool) {
@@ -807,6 +851,9 @@ func scanAhead[T any](parts, workers int, scan func(p int) T) iter.Seq[T] {
 		var failOnce sync.Once
 		failed := make(chan struct{}) // closed with failure set: the workers stop
 		quit := make(chan struct{})
+		// A token for each part taken and not yet yielded: a worker sends one before it takes
+		// a part, the caller takes one back as it yields a part.
+		ahead := make(chan struct{}, scanAheadParts)
 		var wg sync.WaitGroup
 		defer wg.Wait()   // no worker outlives the caller's loop,
 		defer close(quit) // which may stop early
@@ -818,11 +865,18 @@ func scanAhead[T any](parts, workers int, scan func(p int) T) iter.Seq[T] {
 					}
 				}()
 				for {
+					select {
+					case ahead <- struct{}{}:
+					case <-quit:
+						return
+					case <-failed:
+						return
+					}
 					p := int(next.Add(1) - 1)
 					if p >= parts {
 						return
 					}
-					select {
+					select { // the send may have won over a quit that came at the same time
 					case <-quit:
 						return
 					case <-failed:
@@ -843,6 +897,7 @@ func scanAhead[T any](parts, workers int, scan func(p int) T) iter.Seq[T] {
 			v := out[p]
 			var zero T
 			out[p] = zero // let go of a part once used
+			<-ahead       // part p's: a worker may take another part
 			if !yield(v) {
 				return
 			}
@@ -853,6 +908,11 @@ func scanAhead[T any](parts, workers int, scan func(p int) T) iter.Seq[T] {
 // replayScanPart is how many log entries a part of the replay's scan holds; a variable for
 // tests.
 var replayScanPart = 1 << 16
+
+// scanAheadParts is how many parts scanAhead's workers may have taken that the caller has not:
+// enough to keep them busy while the caller is slow on one part, few enough that the parts'
+// hits, and the texts read for them, stay a few megabytes when most entries are hits.
+const scanAheadParts = 4
 
 // replayKeys returns the kinds, a bit by position, of an entry's keys that relevant holds. A
 // key left unhashed (recordKeys.unhashed) is never relevant, though its 0 may be in relevant as
@@ -873,9 +933,11 @@ func (s *sieve) replayKeys(e *logEntry, relevant *bloom) uint8 {
 // rule ever did, the finding would still be well formed. ok is false when its input could not
 // be read again as it was: the record cannot be replayed (see Result.Unread). What is read
 // again must have the sum of the texts read (see textsOf) and the keys logged.
-func (s *sieve) shadow(e *logEntry, at Ref, r *payload.Record) (m mapping, ok bool) {
+//
+// read is what the replay's scan read of the texts (see hit), or nil to read them here.
+func (s *sieve) shadow(e *logEntry, at Ref, r *payload.Record, read *textsRead) (m mapping, ok bool) {
 	in := s.names[e.integrationIndex()]
-	email, identity, ok := s.textsOf(e, at.File)
+	email, identity, ok := s.textsOf(e, at.File, read)
 	if !ok {
 		return m, false
 	}
@@ -900,10 +962,10 @@ func (s *sieve) shadow(e *logEntry, at Ref, r *payload.Record) (m mapping, ok bo
 }
 
 // textsOf returns a logged record's email and identity: from the text store, or read again
-// from the input of the given index. ok is false, and the input is noted in s.failed, when the
-// input cannot be read again or has other texts there now: what is read again must have the
-// sum of what was read.
-func (s *sieve) textsOf(e *logEntry, file uint32) (email, identity string, ok bool) {
+// from the input of the given index, or as read holds them when the replay's scan read them
+// (see hit). ok is false, and the input is noted in s.failed, when the input cannot be read
+// again or has other texts there now: what is read again must have the sum of what was read.
+func (s *sieve) textsOf(e *logEntry, file uint32, read *textsRead) (email, identity string, ok bool) {
 	ref := unpackTextRef(e.texts)
 	if !e.inInput() {
 		t := Text{pos: uint32(ref.at), n: uint32(ref.emailLen + ref.identityLen)}
@@ -913,23 +975,60 @@ func (s *sieve) textsOf(e *logEntry, file uint32) (email, identity string, ok bo
 		b := s.texts.bytes(t)
 		return string(b[:ref.emailLen]), string(b[ref.emailLen:]), true
 	}
-	if s.rr == nil || s.rr.file != file {
-		s.closeRereader()
-		s.rr = openRereader(s.source(file), file)
+	var r textsRead
+	switch {
+	case read == nil:
+		if s.rr == nil || s.rr.file != file {
+			s.closeRereader()
+			s.rr = openRereader(s.source(file), file)
+		}
+		r = readTexts(s.rr, ref)
+	case s.rrBroken != nil && s.rrBroken.file == file:
+		// The scan reads each part of the log afresh, where one rereader failing would have
+		// failed every later read of the input: so it does here.
+		r.err = s.rrBroken.err
+	default:
+		r = *read
+		if r.inputFailed {
+			s.rrBroken = &rereadFailure{file, r.err}
+		}
 	}
+	if r.err != nil {
+		s.fail(file, r.err)
+		return "", "", false
+	}
+	return r.email, r.identity, true
+}
+
+// textsRead is a logged record's email and identity as read again from its input, or why they
+// could not be: err is errChanged when the input has other texts there now.
+type textsRead struct {
+	email, identity string
+	err             error
+	inputFailed     bool // err is the rereader's: it fails every later read too (see rereader.err)
+}
+
+// A rereadFailure is an input whose rereader failed, and its error.
+type rereadFailure struct {
+	file uint32
+	err  error
+}
+
+// readTexts reads a logged record's email and identity, at ref, with rr. What it reads must
+// have the sum of what was read the first time.
+func readTexts(rr *rereader, ref textRef) (r textsRead) {
 	at, idAt := ref.at, ref.at+ref.delta
 	lo := min(at, idAt)
 	hi := max(at+int64(ref.emailLen), idAt+int64(ref.identityLen))
-	b, err := s.rr.read(lo, int(hi-lo))
-	if err == nil {
-		m := mapping{email: string(b[at-lo : at-lo+int64(ref.emailLen)]), identity: string(b[idAt-lo : idAt-lo+int64(ref.identityLen)])}
-		if textSum(&m) == ref.sum {
-			return m.email, m.identity, true
-		}
-		err = errChanged
+	b, err := rr.read(lo, int(hi-lo))
+	if err != nil {
+		return textsRead{err: err, inputFailed: rr.err != nil}
 	}
-	s.fail(file, err)
-	return "", "", false
+	m := mapping{email: string(b[at-lo : at-lo+int64(ref.emailLen)]), identity: string(b[idAt-lo : idAt-lo+int64(ref.identityLen)])}
+	if textSum(&m) != ref.sum {
+		return textsRead{err: errChanged}
+	}
+	return textsRead{email: m.email, identity: m.identity}
 }
 
 // rereadable reports whether input file can be read again.

@@ -98,27 +98,40 @@ func TestInternIntegration(t *testing.T) {
 }
 
 // TestRelevantEntries: the log scan of the replay finds the same entries, in the same order,
-// however many parts it is split in, including more parts than entries.
+// however many parts it is split in, including more parts than entries, and it reads the
+// shadows' texts again.
 func TestRelevantEntries(t *testing.T) {
 	var data bytes.Buffer
 	data.WriteString("email,applicationType,cloudId\n")
-	for i := range 3000 {
+	for i := range 3000 { // record i is on line i+2
 		fmt.Fprintf(&data, "dev%d@acme.com,GITHUB,login%d\n", i, i%1000) // two of three repeat a login
 	}
 	e, err := New(Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Check("t.csv", &data, payload.FormatCSV); err != nil {
+	// An input the sieve can read again: the shadows' texts are not in the log.
+	if _, err := e.Check("t.csv", bytes.NewReader(data.Bytes()), payload.FormatCSV); err != nil {
 		t.Fatal(err)
 	}
 	s := &e.sieve
 	relevant := s.relevantKeys()
 	var want []hit
+	next := 0 // the next suspect
 	for seq := range s.log.n {
-		if keys := s.replayKeys(s.log.at(seq), relevant); keys != 0 {
-			want = append(want, hit{seq, keys})
+		keys := s.replayKeys(s.log.at(seq), relevant)
+		if keys == 0 {
+			continue
 		}
+		h := hit{seq: seq, keys: keys}
+		if next < s.suspects.n && s.suspects.at(next).seq == seq {
+			next++
+		} else {
+			// A shadow: its texts are read ahead, as they were written.
+			m := s.log.at(seq)
+			h.read.email, h.read.identity, h.readAhead = fmt.Sprintf("dev%d@acme.com", m.line-2), fmt.Sprintf("login%d", (m.line-2)%1000), true
+		}
+		want = append(want, h)
 	}
 	if len(want) < 2000 {
 		t.Fatalf("%d hits; the test means most entries to be hits", len(want))
@@ -128,16 +141,17 @@ func TestRelevantEntries(t *testing.T) {
 		replayScanPart = part
 		for _, scanners := range []int{0, 1, 2, 3, 7} {
 			got := slices.Collect(s.relevantEntries(relevant, scanners))
-			if d := cmp.Diff(want, got, cmp.AllowUnexported(hit{})); d != "" {
+			if d := cmp.Diff(want, got, cmp.AllowUnexported(hit{}, textsRead{})); d != "" {
 				t.Errorf("parts of %d, %d scanners (-one scan +scanners):\n%s", part, scanners, d)
 			}
 		}
 	}
 }
 
-// TestScanAhead: the parts come in order whatever the number of workers; a caller that stops
-// early gets back only once the workers are done with the parts they were on, and they take
-// no more; a worker's panic reaches the caller with the worker's stack.
+// TestScanAhead: the parts come in order whatever the number of workers; the workers keep at
+// most scanAheadParts parts ahead of the caller; a caller that stops early gets back only once
+// the workers are done with the parts they were on, and they take no more; a worker's panic
+// reaches the caller with the worker's stack.
 func TestScanAhead(t *testing.T) {
 	for _, parts := range []int{0, 1, 5, 100} {
 		for _, workers := range []int{-1, 0, 1, 2, 4, 200} {
@@ -150,6 +164,21 @@ func TestScanAhead(t *testing.T) {
 				t.Errorf("%d parts, %d workers: %v", parts, workers, got)
 			}
 		}
+	}
+
+	// A slow caller: the workers never get more than scanAheadParts parts ahead of it.
+	var yielded, ahead atomic.Int64
+	for range scanAhead(60, 3, func(p int) int {
+		if n := int64(p) - yielded.Load(); n > ahead.Load() {
+			ahead.Store(n) // only the workers write: p is not the part the caller is on
+		}
+		return p
+	}) {
+		yielded.Add(1)
+		time.Sleep(100 * time.Microsecond)
+	}
+	if n := ahead.Load(); n > scanAheadParts {
+		t.Errorf("the workers took a part %d parts ahead of a slow caller; want at most %d", n, scanAheadParts)
 	}
 
 	const workers = 2
