@@ -25,24 +25,43 @@ john.roe@acme.com,github,jroe
 jane.doe@acme.com,GITHUB,janedoe
 john.roe@acme.com,GITHUB,jroe
 `},
-	Record: func() func(*Pass) { return checkApplicationType },
+	Record: newApplicationTypeCheck,
 }
 
-func checkApplicationType(p *Pass) {
-	v, f, ok := p.Record().String(payload.FieldApplicationType)
-	if !ok {
-		return
+// maxNearest bounds how many unknown types a worker remembers the nearest known type of.
+const maxNearest = 256
+
+func newApplicationTypeCheck() func(*Pass) {
+	// An unknown type is usually one of a few, repeated on many rows ("GITHUBB", "SVN"), and
+	// finding the nearest known type took more of the rule's time than all the known ones.
+	type near struct {
+		known string
+		ok    bool
 	}
-	if v = strings.TrimSpace(v); v == "" || knownApplicationType(v) {
-		return
+	nearest := map[string]near{}
+	return func(p *Pass) {
+		v, f, ok := p.Record().String(payload.FieldApplicationType)
+		if !ok {
+			return
+		}
+		if v = strings.TrimSpace(v); v == "" || knownApplicationType(v) {
+			return
+		}
+		if up := strings.ToUpper(v); slices.Contains(ApplicationTypes, up) {
+			p.ReportField(f, "applicationType %q must be upper case: %q", v, up)
+			return
+		}
+		n, seen := nearest[v]
+		if !seen {
+			n.known, n.ok = suggest.Nearest(v, ApplicationTypes)
+			if len(nearest) < maxNearest {
+				nearest[strings.Clone(v)] = n // v is the reader's, for this record only
+			}
+		}
+		if n.ok {
+			p.ReportField(f, "unknown applicationType %q; did you mean %q?", v, n.known)
+			return
+		}
+		p.ReportField(f, "unknown applicationType %q; expected one of %s", v, strings.Join(ApplicationTypes, ", "))
 	}
-	if up := strings.ToUpper(v); slices.Contains(ApplicationTypes, up) {
-		p.ReportField(f, "applicationType %q must be upper case: %q", v, up)
-		return
-	}
-	if near, ok := suggest.Nearest(v, ApplicationTypes); ok {
-		p.ReportField(f, "unknown applicationType %q; did you mean %q?", v, near)
-		return
-	}
-	p.ReportField(f, "unknown applicationType %q; expected one of %s", v, strings.Join(ApplicationTypes, ", "))
 }
