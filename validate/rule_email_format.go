@@ -57,7 +57,7 @@ func checkEmailFormat(p *Pass) {
 		if addr = strings.TrimSpace(addr); addr == "" || !utf8.ValidString(addr) {
 			return // empty: a schema finding; not UTF-8: an encoding finding
 		}
-		if p.Enabled(UnicodeSpoofing) && spoofing(payload.FieldEmail, addr) != "" {
+		if p.Enabled(UnicodeSpoofing) && disguised(payload.FieldEmail, addr) {
 			return // disguised characters: one unicode-spoofing finding says which
 		}
 	}

@@ -70,29 +70,60 @@ func checkSpoofing(p *Pass) {
 
 // spoofing describes the first disguise in a field's value, or returns "".
 func spoofing(name, v string) string {
-	if ascii.Plain(v) {
-		return "" // the common case: nothing to hide in
+	d, ok := findDisguise(name, v)
+	switch {
+	case !ok:
+		return ""
+	case d.hidden != 0:
+		return hiddenMessage(name, v, d.hidden, d.char)
 	}
-	if msg := hiddenCharacter(name, v); msg != "" {
-		return msg
+	var foreign []string
+	for _, r := range d.word {
+		if r >= 0x80 && unicode.IsLetter(r) {
+			if proto, ok := confusables.Prototype(r); ok {
+				foreign = append(foreign, fmt.Sprintf("%s looks like %q", describeRune(r), proto))
+			}
+		}
+	}
+	return fmt.Sprintf("%s %q mixes %s letters in %q: %s; retype it in one script", name, v, strings.Join(d.scripts, " and "), d.word, strings.Join(foreign, ", "))
+}
+
+// disguised reports whether spoofing has something to say of a field's value, without the
+// words: the rules that leave a disguised value to this one ask it of many values.
+func disguised(name, v string) bool {
+	_, ok := findDisguise(name, v)
+	return ok
+}
+
+// A disguise is the first in a value: a hidden character, the char-th, or else a word that
+// mixes look-alike scripts.
+type disguise struct {
+	hidden  rune
+	char    int
+	word    string
+	scripts []string
+}
+
+func findDisguise(name, v string) (disguise, bool) {
+	if ascii.Plain(v) {
+		return disguise{}, false // the common case: nothing to hide in
+	}
+	if r, char := firstHidden(v); r != 0 {
+		return disguise{hidden: r, char: char}, true
 	}
 	for _, word := range labels(name, v) {
 		if scripts := confusableScripts(word); len(scripts) > 1 {
-			var foreign []string
 			for _, r := range word {
 				if r >= 0x80 && unicode.IsLetter(r) {
-					if proto, ok := confusables.Prototype(r); ok {
-						foreign = append(foreign, fmt.Sprintf("%s looks like %q", describeRune(r), proto))
+					if _, ok := confusables.Prototype(r); ok {
+						return disguise{word: word, scripts: scripts}, true
 					}
 				}
 			}
-			if len(foreign) == 0 {
-				continue // mixed, but nothing in it looks like a Latin letter
-			}
-			return fmt.Sprintf("%s %q mixes %s letters in %q: %s; retype it in one script", name, v, strings.Join(scripts, " and "), word, strings.Join(foreign, ", "))
+			// Mixed, but nothing in it looks like a Latin letter.
 		}
 	}
-	return ""
+	return disguise{}, false
 }
 
 // hiddenCharacter describes the first invisible or bidirectional control character in a
@@ -101,18 +132,30 @@ func hiddenCharacter(name, v string) string {
 	if ascii.Plain(v) {
 		return ""
 	}
-	char := 0
+	if r, char := firstHidden(v); r != 0 {
+		return hiddenMessage(name, v, r, char)
+	}
+	return ""
+}
+
+// firstHidden returns the first hidden character of v and its place, in characters from 1, or
+// 0 if there is none.
+func firstHidden(v string) (r rune, char int) {
 	for _, r := range v {
 		char++
 		if hidden(r) {
-			kind := "an invisible character"
-			if bidiControl(r) {
-				kind = "a bidirectional control character, which reorders how text is shown"
-			}
-			return fmt.Sprintf("%s %q contains %s, %s, at character %d; retype the value without it", name, v, describeRune(r), kind, char)
+			return r, char
 		}
 	}
-	return ""
+	return 0, 0
+}
+
+func hiddenMessage(name, v string, r rune, char int) string {
+	kind := "an invisible character"
+	if bidiControl(r) {
+		kind = "a bidirectional control character, which reorders how text is shown"
+	}
+	return fmt.Sprintf("%s %q contains %s, %s, at character %d; retype the value without it", name, v, describeRune(r), kind, char)
 }
 
 // hidden reports characters that show as nothing: format characters (Cf: zero-width space,
@@ -225,7 +268,7 @@ func firstLookAlike(p *Pass, first map[uint64]lookAlike, key uint64, field, valu
 	// names the composed form (the composed twin is the right spelling, not a look-alike). Asked
 	// last, as it words the record half's message: most texts are repeats of the first.
 	disguised := func() bool {
-		return nonASCII && (spoofing(field, value) != "" ||
+		return nonASCII && (disguised(field, value) ||
 			field == payload.FieldEmail && p.st.enabled[emailFormatID] != nil && !norm.NFC.IsNormalString(value))
 	}
 	prev, seen := first[key]
