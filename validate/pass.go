@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/idlint/idlint/internal/ascii"
 	"github.com/idlint/idlint/payload"
@@ -188,11 +189,13 @@ func (p *Pass) Plain(f *payload.Field) bool {
 	if f.Kind != payload.KindString || p.plainOff {
 		return false
 	}
-	if p.plainOf == p.rec {
-		for i := range min(len(p.rec.Fields), 64) {
-			if &p.rec.Fields[i] == f {
-				return p.plain&(1<<i) != 0
-			}
+	if p.plainOf == p.rec && len(p.rec.Fields) > 0 {
+		// f's index in Fields, from its address: a loop comparing addresses took 2 % of a
+		// check's time. An f from anywhere else is too far, or not at a Field's boundary.
+		size := unsafe.Sizeof(payload.Field{})
+		at := uintptr(unsafe.Pointer(f)) - uintptr(unsafe.Pointer(unsafe.SliceData(p.rec.Fields)))
+		if at < uintptr(min(len(p.rec.Fields), 64))*size && at%size == 0 {
+			return p.plain&(1<<(at/size)) != 0
 		}
 	}
 	return f.Value != "" && ascii.Plain(f.Value)

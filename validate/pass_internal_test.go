@@ -73,3 +73,39 @@ func TestSnippets(t *testing.T) {
 		}
 	}
 }
+
+// TestPlain: Pass.Plain answers from what notePlain noted for the fields of the record, and
+// for the fields past the 64 it notes, or from elsewhere — Extra, right after Fields as in a
+// batch, a copy, a field of another record — the long way.
+func TestPlain(t *testing.T) {
+	values := []string{"plain", "", " spaced", "jаne", "x", "tab\there"}
+	want := func(f *payload.Field) bool {
+		return f.Kind == payload.KindString && f.Value != "" && strings.Trim(f.Value, "abcdefghijklmnopqrstuvwxyz") == ""
+	}
+	other := &payload.Record{Fields: []payload.Field{{Name: "f", Value: "jаne", Kind: payload.KindString}}}
+	for _, n := range []int{5, 70} {
+		var all []payload.Field
+		for i := range n + 6 {
+			kind := payload.KindString
+			if i%7 == 6 {
+				kind = payload.KindNumber
+			}
+			all = append(all, payload.Field{Name: "f", Value: values[(i+n)%len(values)], Kind: kind})
+		}
+		rec := &payload.Record{Fields: all[:n:n], Extra: all[n:]}
+		var p Pass
+		p.rec = rec
+		p.notePlain(false)
+		var fields []*payload.Field
+		for i := range all {
+			fields = append(fields, &all[i])
+		}
+		copied := rec.Fields[3]
+		fields = append(fields, &copied, &other.Fields[0])
+		for i, f := range fields {
+			if got := p.Plain(f); got != want(f) {
+				t.Errorf("%d fields: field %d, %q: Plain = %v", n, i, f.Value, got)
+			}
+		}
+	}
+}
