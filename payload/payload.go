@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"iter"
 	"strings"
+	"unsafe"
 )
 
 // Pos locates a point in an input. Line and Col are 1-based; Col counts Unicode code points
@@ -265,7 +266,9 @@ func (r *Record) Field(name string) (*Field, bool) {
 			if i == 0 {
 				return nil, false
 			}
-			if f := &r.Fields[i-1]; f.Name == name {
+			// The readers set canonical names from the constants, which callers pass too: the
+			// same bytes in memory, which saves comparing them.
+			if f := &r.Fields[i-1]; len(f.Name) == len(name) && (unsafe.StringData(f.Name) == unsafe.StringData(name) || f.Name == name) {
 				return f, true
 			}
 			// Fields changed since they were indexed: search.
