@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -261,60 +260,107 @@ func TestReplayKeysSkipsUnhashed(t *testing.T) {
 	}
 }
 
-// failingReader is an input that fails the reads that start at or past an offset: all of
-// them, or only the first (a passing fault, as of a network file system).
+// failingReader is an input that fails every read (a file removed), or the reads whose bytes
+// cover an offset (a bad disk block).
 type failingReader struct {
-	data  []byte
-	from  int64
-	once  bool
-	fails atomic.Int64
+	data []byte
+	at   int64 // -1: every read
 }
 
 var errFailingRead = errors.New("read failed")
 
 func (r *failingReader) ReadAt(p []byte, off int64) (int, error) {
-	if off >= r.from && (!r.once || r.fails.Add(1) == 1) {
+	if r.at < 0 || off <= r.at && r.at < off+int64(len(p)) {
 		return 0, errFailingRead
 	}
 	return bytes.NewReader(r.data).ReadAt(p, off)
 }
 
-// TestReplayReadFails: once a read of an input fails, the replay reads none of its later
-// shadows, as one rereader would, though its scan reads each part of the log with a rereader
-// of its own (see textsOf): a fault that passes loses what an input broken from there on
-// loses, whatever the parts and scanners.
+// TestReplayReadFails: when an input cannot be read again as it was, the replay reads the
+// shadows' texts ahead, in parts of the log, and fails the records that one rereader for the
+// whole log fails, however the log is cut: an input cut short, with other bytes, or gone. A read
+// error fails a block, which may fail other records near it: then too no finding is made up.
 func TestReplayReadFails(t *testing.T) {
-	var data bytes.Buffer
-	data.WriteString("email,applicationType,cloudId\n")
-	for i := range 3000 {
-		fmt.Fprintf(&data, "dev%d@acme.com,GITHUB,login%d\n", i, i%1000) // two of three repeat a login
+	// Three inputs, so that a part of the log spans inputs. The first repeats its own logins;
+	// the third repeats every login of the second, the input that fails, all shadows.
+	var inputs [][]byte
+	for in, login := range []func(i int) string{
+		func(i int) string { return fmt.Sprintf("a%d", i%500) },
+		func(i int) string { return fmt.Sprintf("b%d", i) },
+		func(i int) string { return fmt.Sprintf("b%d", i) },
+	} {
+		var data bytes.Buffer
+		data.WriteString("email,applicationType,cloudId\n")
+		for i := range 1000 {
+			fmt.Fprintf(&data, "dev%d.%d@acme.com,GITHUB,%s\n", in, i, login(i))
+		}
+		inputs = append(inputs, data.Bytes())
 	}
-	run := func(r *failingReader) Result {
+	run := func(ras map[int]io.ReaderAt, readAhead bool) Result {
 		t.Helper()
 		e, err := New(Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.Check("t.csv", bytes.NewReader(data.Bytes()), payload.FormatCSV); err != nil {
-			t.Fatal(err)
+		e.sieve.noReadAhead = !readAhead
+		for i, data := range inputs {
+			if _, err := e.Check(fmt.Sprintf("in%d.csv", i), bytes.NewReader(data), payload.FormatCSV); err != nil {
+				t.Fatal(err)
+			}
 		}
-		if r != nil {
-			e.sieve.sources[0].ra = r
+		for i, ra := range ras {
+			e.sieve.sources[i].ra = ra
 		}
 		return e.Result()
 	}
-	whole := run(nil)
+	whole := run(nil, true)
+	known := map[string]bool{}
+	for _, f := range whole.Findings {
+		known[f.String()] = true
+	}
+	if len(whole.Findings) < 500 || len(whole.Unread) > 0 {
+		t.Fatalf("%d findings, Unread %v: the test means many, read again", len(whole.Findings), whole.Unread)
+	}
+	second := inputs[1]
+	changed := bytes.Clone(second)
+	at := bytes.Index(changed, []byte(",b500\n")) // a shadow's identity, in the middle
+	changed[at+2] = 'x'
+	faults := []struct {
+		name string
+		ra   io.ReaderAt
+		same bool // the same records fail as with one rereader
+	}{
+		{"cut short", bytes.NewReader(second[:len(second)/2]), true},
+		{"other bytes", bytes.NewReader(changed), true},
+		{"gone", &failingReader{at: -1}, true},
+		// The first read of the input fails: so do all after it, though they would not.
+		{"a bad block first", &failingReader{data: second, at: int64(bytes.IndexByte(second, '\n') + 5)}, true},
+		{"a bad block", &failingReader{data: second, at: int64(len(second) / 2)}, false},
+	}
 	defer func(n int) { replayScanPart = n }(replayScanPart)
-	for _, part := range []int{7, 500, 1 << 16} {
-		replayScanPart = part
-		from := int64(data.Len() / 6) // the shadows are the first 1000 records
-		broken := run(&failingReader{data: data.Bytes(), from: from})
-		if len(broken.Unread) != 1 || !errors.Is(broken.Unread[0].Err, errFailingRead) || len(broken.Findings) >= len(whole.Findings) {
-			t.Fatalf("parts of %d: an input broken a sixth of the way: Unread %v, %d findings of %d", part, broken.Unread, len(broken.Findings), len(whole.Findings))
+	for _, fault := range faults {
+		replayScanPart = 1 << 16
+		one := run(map[int]io.ReaderAt{1: fault.ra}, false)
+		if len(one.Unread) != 1 || one.Unread[0].Input != 1 || len(one.Findings) >= len(whole.Findings) {
+			t.Fatalf("%s: one rereader: Unread %v, %d findings of %d", fault.name, one.Unread, len(one.Findings), len(whole.Findings))
 		}
-		passing := run(&failingReader{data: data.Bytes(), from: from, once: true})
-		if d := cmp.Diff(broken, passing, cmpopts.EquateErrors()); d != "" {
-			t.Errorf("parts of %d: a passing fault (-broken input +passing fault):\n%s", part, d)
+		for _, part := range []int{7, 500, 1 << 16} {
+			replayScanPart = part
+			got := run(map[int]io.ReaderAt{1: fault.ra}, true)
+			if fault.same {
+				if d := cmp.Diff(one, got, cmpopts.EquateErrors()); d != "" {
+					t.Errorf("%s, parts of %d (-one rereader +read ahead):\n%s", fault.name, part, d)
+				}
+				continue
+			}
+			if len(got.Unread) != 1 || got.Unread[0].Input != 1 {
+				t.Errorf("%s, parts of %d: Unread %v", fault.name, part, got.Unread)
+			}
+			for _, f := range got.Findings {
+				if !known[f.String()] {
+					t.Errorf("%s, parts of %d: a finding the run does not give: %s", fault.name, part, f)
+				}
+			}
 		}
 	}
 }

@@ -117,6 +117,10 @@ type sieve struct {
 	// everySuspect makes every record a suspect, so that the replay covers the whole run:
 	// tests compare the two to prove the sieve leaves out nothing that matters.
 	everySuspect bool
+
+	// noReadAhead makes the replay read the shadows' texts itself, with one rereader, as it
+	// did before its scan read them: tests compare the two.
+	noReadAhead bool
 }
 
 // An integrationName is a mapping's integration as the log interns it.
@@ -755,7 +759,10 @@ func (s *sieve) relevantKeys() *bloom {
 
 // A hit is a log entry with a key to replay: the kinds of those keys, a bit by position. A
 // shadow whose texts are in its input has them in read: the scan reads them again, on another
-// core, so that the replay does not wait for the reads.
+// core, so that the replay does not wait for the reads. Each part of the log is read with a
+// rereader of its own. An input cut short, or with other bytes now, fails a record by its own
+// bytes, so the same records as one rereader for the whole log would; a read error fails a
+// whole block, so it may fail other records near it (see TestReplayReadFails).
 type hit struct {
 	seq       int
 	keys      uint8
@@ -792,7 +799,7 @@ func (s *sieve) relevantEntries(relevant *bloom, scanners int) iter.Seq[hit] {
 			for next < s.suspects.n && s.suspects.at(next).seq < seq {
 				next++
 			}
-			if next < s.suspects.n && s.suspects.at(next).seq == seq || !e.inInput() {
+			if next < s.suspects.n && s.suspects.at(next).seq == seq || !e.inInput() || s.noReadAhead {
 				continue // a suspect, or a shadow with its texts in the log
 			}
 			for file+1 < len(s.files) && s.files[file+1].seq <= seq {
@@ -825,8 +832,8 @@ func (s *sieve) relevantEntries(relevant *bloom, scanners int) iter.Seq[hit] {
 
 // scanAhead yields scan(0), scan(1), … scan(parts-1), in order, while goroutines (as many as
 // workers says) work out the parts ahead of the caller, each taking the next part not taken:
-// the caller uses a part as soon as it is done. They keep at most scanAheadParts parts that
-// the caller has not taken, so that the memory of the parts does not grow with the input.
+// the caller uses a part as soon as it is done. Past the part the caller is on, they take at
+// most scanAheadParts parts, so that the memory of the parts does not grow with the input.
 // With no workers, the caller works out each part as it goes. When the caller stops early (or
 // panics), the workers take no more parts, and scanAhead returns once the parts they are on
 // are done. A panic in a worker is raised again in the caller, with the worker's stack.
@@ -909,7 +916,7 @@ func scanAhead[T any](parts, workers int, scan func(p int) T) iter.Seq[T] {
 // tests.
 var replayScanPart = 1 << 16
 
-// scanAheadParts is how many parts scanAhead's workers may have taken that the caller has not:
+// scanAheadParts is how many parts past the caller's scanAhead's workers may take:
 // enough to keep them busy while the caller is slow on one part, few enough that the parts'
 // hits, and the texts read for them, stay a few megabytes when most entries are hits.
 const scanAheadParts = 4
