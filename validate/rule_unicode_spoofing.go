@@ -265,21 +265,21 @@ func newLookAlikes() func(*Pass) {
 func firstLookAlike(p *Pass, first map[uint64]lookAlike, key uint64, field, value, text string) (other string, at Ref, diff string, ok bool) {
 	nonASCII := !ascii.IsASCII(text)
 	// Reported already: by the record half, or, for an email not in NFC, by email-format, which
-	// names the composed form (the composed twin is the right spelling, not a look-alike). Asked
-	// last, as it words the record half's message: most texts are repeats of the first.
-	disguised := func() bool {
+	// names the composed form (the composed twin is the right spelling, not a look-alike).
+	// Asked only where it matters: most texts are repeats of the first with their skeleton.
+	reported := func() bool {
 		return nonASCII && (disguised(field, value) ||
 			field == payload.FieldEmail && p.st.enabled[emailFormatID] != nil && !norm.NFC.IsNormalString(value))
 	}
 	prev, seen := first[key]
 	if !seen {
-		first[key] = lookAlike{text: p.Keep(text), at: p.Here(), nonASCII: nonASCII, disguised: disguised()}
+		first[key] = lookAlike{text: p.Keep(text), at: p.Here(), nonASCII: nonASCII, disguised: reported()}
 		return "", Ref{}, "", false
 	}
 	if !prev.nonASCII && !nonASCII || prev.disguised {
 		return "", Ref{}, "", false // plain ASCII both, or the first already reported by the record half
 	}
-	if other = p.Text(prev.text); other == text || disguised() {
+	if other = p.Text(prev.text); other == text || reported() {
 		return "", Ref{}, "", false // the same text, or this one reported by the record half
 	}
 	p.Mention(other)
