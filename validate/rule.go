@@ -27,9 +27,11 @@ type Rule struct {
 	// both, so the documentation cannot drift from what the rule does.
 	Bad, Good Example
 	// Record returns the function that checks one record on its own. Record rules see every
-	// record, as the reader hands it over, and keep no state. Nil for rules without a record
-	// half, and for the rules that readers and the engine report themselves (syntax,
-	// csv-header, schema, ...).
+	// record, as the reader hands it over. Each core checks with a function of its own, which
+	// may remember what it worked out (a cache), but nothing that changes what it reports:
+	// which records a core sees depends on timing. Nil for rules without a record half, and
+	// for the rules that readers and the engine report themselves (syntax, csv-header,
+	// schema, ...).
 	Record func() func(*Pass)
 	// Set returns the function that relates a record to the records before it with the same
 	// key (setKeys), with fresh state (its indexes) for one run. It sees the records that have
