@@ -248,7 +248,11 @@ func (e *Engine) checkRecord(w *worker, rec *payload.Record) {
 			p.Reportf(violationPos(rec, v, byName), v.Field, "%s", v.Message)
 		}
 	}
-	for _, c := range w.checks {
+	checks := w.checks
+	if p.allPlain {
+		checks = w.plainChecks
+	}
+	for _, c := range checks {
 		p.rule = c.rule
 		c.fn(p)
 	}

@@ -156,6 +156,8 @@ type Pass struct {
 	plain    uint64
 	plainOf  *payload.Record
 	plainOff bool // Plain says no to everything, for tests (Engine.noPlain)
+	// allPlain: every string value of the record, in Fields and Extra, is plain or empty.
+	allPlain bool
 
 	snippets snippets // of the record's findings; reset with rec
 }
@@ -169,15 +171,28 @@ func (p *Pass) done() {
 // notePlain tests each field of the record being checked once for Plain, for all the rules.
 // When off, Plain says no to every field.
 func (p *Pass) notePlain(off bool) {
-	p.plain, p.plainOf, p.plainOff = 0, p.rec, off
+	p.plain, p.plainOf, p.plainOff, p.allPlain = 0, p.rec, off, false
 	if off {
 		return
 	}
-	for i := range min(len(p.rec.Fields), 64) {
-		if f := &p.rec.Fields[i]; f.Kind == payload.KindString && f.Value != "" && ascii.Plain(f.Value) {
-			p.plain |= 1 << i
+	all := true
+	for i := range p.rec.Fields {
+		if f := &p.rec.Fields[i]; f.Kind == payload.KindString && f.Value != "" {
+			switch {
+			case !ascii.Plain(f.Value):
+				all = false
+			case i < 64:
+				p.plain |= 1 << i
+			}
 		}
 	}
+	for i := range p.rec.Extra {
+		if f := &p.rec.Extra[i]; f.Kind == payload.KindString && f.Value != "" && !ascii.Plain(f.Value) {
+			all = false
+			break
+		}
+	}
+	p.allPlain = all
 }
 
 // Plain reports whether f, a field of the record, is a string of printable ASCII other than

@@ -102,6 +102,9 @@ func TestPlain(t *testing.T) {
 				t.Fatalf("%d fields: notePlain noted field %d, %q, as plain: %v", n, i, all[i].Value, noted)
 			}
 		}
+		if p.allPlain {
+			t.Errorf("%d fields: a record with spaces and a Cyrillic letter is noted as all plain", n)
+		}
 		p.plain = ^p.plain
 		copied := rec.Fields[3]
 		for i, f := range append([]*payload.Field{&copied, &other.Fields[0]}, func() (fs []*payload.Field) {
@@ -117,6 +120,33 @@ func TestPlain(t *testing.T) {
 			if got := p.Plain(f); got != want {
 				t.Errorf("%d fields: field %d, %q: Plain = %v, want %v", n, i, f.Value, got, want)
 			}
+		}
+	}
+}
+
+// TestAllPlain: a record is all plain when every string value in Fields and Extra is plain or
+// empty; numbers do not count.
+func TestAllPlain(t *testing.T) {
+	str := func(v string) payload.Field { return payload.Field{Name: "f", Value: v, Kind: payload.KindString} }
+	num := payload.Field{Name: "n", Value: "1 2", Kind: payload.KindNumber}
+	for _, tc := range []struct {
+		fields, extra []payload.Field
+		want          bool
+	}{
+		{[]payload.Field{str("a"), str(""), num}, []payload.Field{str("b")}, true},
+		{nil, nil, true},
+		{[]payload.Field{str("a b")}, nil, false},
+		{[]payload.Field{str("a")}, []payload.Field{str("jаne")}, false},
+		{append(make([]payload.Field, 70, 71), str(" x")), nil, false}, // past the 64 noted
+	} {
+		var p Pass
+		p.rec = &payload.Record{Fields: tc.fields, Extra: tc.extra}
+		p.notePlain(false)
+		if p.allPlain != tc.want {
+			t.Errorf("%+v, extra %+v: allPlain %v", tc.fields[max(0, len(tc.fields)-3):], tc.extra, p.allPlain)
+		}
+		if p.notePlain(true); p.allPlain {
+			t.Errorf("all plain with the shortcut off")
 		}
 	}
 }

@@ -77,10 +77,13 @@ type item struct {
 
 // A worker runs the schema and the record rules, with state of its own.
 type worker struct {
-	st      stage
-	checks  []ruleCheck
-	scratch []byte
-	capAt   int // the findings of the batch at which capBatch runs next
+	st     stage
+	checks []ruleCheck
+	// plainChecks are the checks without the rules quiet on plain text, for a record whose
+	// strings are all plain (see Rule.plainQuiet).
+	plainChecks []ruleCheck
+	scratch     []byte
+	capAt       int // the findings of the batch at which capBatch runs next
 }
 
 type pipeline struct {
@@ -208,7 +211,11 @@ func (e *Engine) run(read func()) {
 			w.st.pass.st = &w.st
 			for _, r := range All {
 				if e.enabled[r.ID] != nil && r.Record != nil {
-					w.checks = append(w.checks, ruleCheck{rule: r, fn: r.Record()})
+					c := ruleCheck{rule: r, fn: r.Record()}
+					w.checks = append(w.checks, c)
+					if !r.plainQuiet {
+						w.plainChecks = append(w.plainChecks, c)
+					}
 				}
 			}
 			p.workers = append(p.workers, w)

@@ -33,6 +33,9 @@ type Rule struct {
 	// for the rules that readers and the engine report themselves (syntax, csv-header,
 	// schema, ...).
 	Record func() func(*Pass)
+	// plainQuiet: the record half finds nothing in a record whose every string value is plain
+	// text or empty (see Pass.Plain), so the engine does not call it for one, as most are.
+	plainQuiet bool
 	// Set returns the function that relates a record to the records before it with the same
 	// key (setKeys), with fresh state (its indexes) for one run. It sees the records that have
 	// a mapping (Pass.Mapping), in input order across all inputs — but only those whose key
@@ -114,6 +117,8 @@ func CheckRules(rules []*Rule) error {
 			return fmt.Errorf("rule %q: Bad and Good examples are required", r.ID)
 		case (r.Set != nil) != (len(r.setKeys) > 0):
 			return fmt.Errorf("rule %q: a set rule needs a key, and only a set rule has one", r.ID)
+		case r.plainQuiet && r.Record == nil:
+			return fmt.Errorf("rule %q: only a record rule can be quiet on plain text", r.ID)
 		}
 		seen[r.ID] = true
 	}

@@ -36,9 +36,10 @@ Each finding names the code points and what they look like. Retype the value in 
 	Good: Example{Name: "identities.csv", Text: "email,applicationType,cloudId\n" +
 		"jane.doe@acme.com,GITHUB,janedoe\n" +
 		"müller@bücher.de,GITHUB,mueller\n"},
-	Record:  func() func(*Pass) { return checkSpoofing },
-	Set:     newLookAlikes,
-	setKeys: []keyKind{keyLookAlike, keyIdentityLookAlike},
+	Record:     func() func(*Pass) { return checkSpoofing },
+	plainQuiet: true,
+	Set:        newLookAlikes,
+	setKeys:    []keyKind{keyLookAlike, keyIdentityLookAlike},
 }
 
 func checkSpoofing(p *Pass) {
