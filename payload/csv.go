@@ -421,7 +421,7 @@ func (cr *csvReader) row() {
 		f.Pos = c.pos
 		f.KeyPos = c.pos
 		f.SchemaExempt = false
-		f.Verbatim, f.Offset = c.verbatim, c.offset
+		f.Verbatim, f.Offset, f.Plain = c.verbatim, c.offset, c.plain
 		if k == cr.intField {
 			if csvPositiveInt(f.Value) {
 				f.Kind = KindNumber
@@ -436,7 +436,7 @@ func (cr *csvReader) row() {
 			break // a short row: the field count diag said so (or the header did not hold)
 		}
 		c := &sc.cells[ci]
-		extra = append(extra, Field{Name: cr.extraNames[k], Value: values[c.start:c.end], Kind: KindString, Pos: c.pos, KeyPos: c.pos})
+		extra = append(extra, Field{Name: cr.extraNames[k], Value: values[c.start:c.end], Kind: KindString, Pos: c.pos, KeyPos: c.pos, Plain: c.plain})
 	}
 	// Member by member, for the reason scanRow gives; zeroed first, so that a member added to
 	// Record and not set here is zero, as it would be in a literal.
@@ -561,6 +561,7 @@ type scanCell struct {
 	// quote in it. See Field.Verbatim.
 	verbatim bool
 	offset   int64
+	plain    bool // see Field.Plain
 }
 
 // A scanProblem is a syntax problem in the current row. A row with one is not a record.
@@ -575,26 +576,38 @@ var csvSpecial = [256]bool{',': true, '\n': true, '\r': true, '"': true}
 var csvNewline = []byte{'\n'}
 
 // csvPlainRun returns the index of the first byte of b at or after i that csvSpecial marks, or
-// len(b). It looks at 8 bytes at a time.
-func csvPlainRun(b []byte, i int) int {
+// len(b), and whether the bytes before it are all plain text (see Field.Plain): the readers'
+// caller would scan them again for that. It looks at 8 bytes at a time.
+func csvPlainRun(b []byte, i int) (end int, plain bool) {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	zero := func(v uint64) uint64 { return (v - ones) &^ v & highs } // the lowest bit set is exact
+	// odd has a high bit for a byte that is not plain (as in ascii.Plain: below 0x21, 0x7F, or
+	// not ASCII), and at times for a byte after one: only a byte flagged already can make a
+	// borrow or a carry flag the next.
+	odd := func(v uint64) uint64 { return ((v - ones*0x21) | (v + ones) | v) & highs }
+	var not uint64
 	for ; i+8 <= len(b); i += 8 {
 		w := binary.LittleEndian.Uint64(b[i:])
 		// Every byte csvSpecial marks is below 0x2D (','), and most words of text have no such
 		// byte: one test (true for any ASCII byte below 0x2D, and at times for the byte after
 		// one) spares them the four below.
 		if (w-ones*0x2D)&^w&highs == 0 {
+			not |= odd(w)
 			continue
 		}
 		if m := zero(w^(ones*',')) | zero(w^(ones*'\n')) | zero(w^(ones*'\r')) | zero(w^(ones*'"')); m != 0 {
-			return i + bits.TrailingZeros64(m)>>3
+			k := bits.TrailingZeros64(m) >> 3
+			// The bytes before the special one: a flag never comes down from a byte above.
+			return i + k, (not | odd(w)&(1<<(8*k)-1)) == 0
+		}
+		not |= odd(w)
+	}
+	for ; i < len(b) && !csvSpecial[b[i]]; i++ {
+		if c := b[i]; c < 0x21 || c >= 0x7F {
+			not = highs
 		}
 	}
-	for i < len(b) && !csvSpecial[b[i]] {
-		i++
-	}
-	return i
+	return i, not == 0
 }
 
 // A rowScanner splits CSV input into rows of decoded cells, with the position of every cell. A
@@ -802,6 +815,7 @@ type scanCtx struct {
 	// rewritten: the decoded value is not the input's bytes as they are, after the opening
 	// quote: a doubled quote was undoubled, or text followed the closing quote.
 	rewritten bool
+	notPlain  bool // a byte of the value is not plain text (see Field.Plain)
 }
 
 func (s *rowScanner) scanRow() {
@@ -835,6 +849,8 @@ func (s *rowScanner) scanRow() {
 		cell := &s.cells[len(s.cells)-1]
 		cell.start, cell.end, cell.pos, cell.quoted = c.start, len(s.dec), c.pos, quoted
 		cell.verbatim, cell.offset = false, 0
+		// An unquoted cell scanned whole; a quoted one is not known.
+		cell.plain = !quoted && !c.notPlain && st != scanAbort && cell.end > cell.start
 		if raw := s.r + c.off; st != scanAbort && !c.rewritten {
 			if quoted {
 				raw++
@@ -910,7 +926,8 @@ func (s *rowScanner) scanPlain(c *scanCtx) int {
 		// byte however the input arrives.
 		end := min(s.w, s.r+c.stop)
 		b := s.buf[:end]
-		i := csvPlainRun(b, s.i)
+		i, plain := csvPlainRun(b, s.i)
+		c.notPlain = c.notPlain || !plain
 		s.dec = append(s.dec, b[s.i:i]...)
 		s.i = i
 		if i == s.w {
@@ -935,6 +952,7 @@ func (s *rowScanner) scanPlain(c *scanCtx) int {
 			s.problem(Pos{s.line, s.colAt(s.i - s.r)}, msg)
 		}
 		s.dec = append(s.dec, s.buf[s.i])
+		c.notPlain = c.notPlain || s.buf[s.i] == '\r' // a quote is plain text
 		s.i++
 	}
 }

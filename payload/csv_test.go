@@ -15,6 +15,8 @@ import (
 	"testing/iotest"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/idlint/idlint/internal/ascii"
 )
 
 // What the tests compare of a Record, a Field and a Diag.
@@ -961,14 +963,18 @@ func BenchmarkReadCSV(b *testing.B) {
 	b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/float64(n), "allocs/row")
 }
 
+// TestCSVPlainRun: csvPlainRun finds the same end as a byte-by-byte loop, and tells plain text
+// as ascii.Plain does, over random runs of bytes at every start, the bytes around the edges of
+// plain text among them.
 func TestCSVPlainRun(t *testing.T) {
-	naive := func(b []byte, i int) int {
+	naive := func(b []byte, i int) (int, bool) {
+		start := i
 		for i < len(b) && !csvSpecial[b[i]] {
 			i++
 		}
-		return i
+		return i, i == start || ascii.Plain(string(b[start:i]))
 	}
-	alphabet := []byte("ab,\n\r\"\x00\x80\xff\x01\x2b\x2d\x21\x22\x23\x0a\x0b\x0c\x0d")
+	alphabet := []byte("ab,\n\r\"\x00\x80\xff\x01\x2b\x2d\x21\x22\x23\x0a\x0b\x0c\x0d\x20\x7e\x7f\x1f")
 	seed := uint64(1)
 	for n := range 20000 {
 		b := make([]byte, n%40)
@@ -981,8 +987,9 @@ func TestCSVPlainRun(t *testing.T) {
 			}
 		}
 		for i := 0; i <= len(b); i++ {
-			if got, want := csvPlainRun(b, i), naive(b, i); got != want {
-				t.Fatalf("csvPlainRun(%q, %d) = %d, want %d", b, i, got, want)
+			got, gotPlain := csvPlainRun(b, i)
+			if want, wantPlain := naive(b, i); got != want || gotPlain != wantPlain {
+				t.Fatalf("csvPlainRun(%q, %d) = %d, %v; want %d, %v", b, i, got, gotPlain, want, wantPlain)
 			}
 		}
 	}

@@ -538,7 +538,7 @@ func (p *parser) readFields(openPos Pos, depth int) bool {
 			p.rec.Fields = append(p.rec.Fields, Field{})
 			f = &p.rec.Fields[len(p.rec.Fields)-1]
 		}
-		if b, j := p.buf[:p.n], stringRun(p.buf[:p.n], p.i+1); j < len(b) && b[j] == '"' && j-p.i <= maxStringBytes {
+		if b, j := p.buf[:p.n], stringEnd(p.buf[:p.n], p.i+1); j < len(b) && b[j] == '"' && j-p.i <= maxStringBytes {
 			// Fast path: a key without escapes or multi-byte characters, all in the buffer.
 			key := b[p.i+1 : j]
 			p.i = j + 1
@@ -590,11 +590,13 @@ func (p *parser) readFields(openPos Pos, depth int) bool {
 		case '"':
 			f.Kind = KindString
 			sp.vOff = len(p.scratch)
-			if b, j := p.buf[:p.n], stringRun(p.buf[:p.n], p.i+1); j < len(b) && b[j] == '"' && j-p.i <= maxStringBytes {
+			b := p.buf[:p.n]
+			if j, plain := stringRun(b, p.i+1); j < len(b) && b[j] == '"' && j-p.i <= maxStringBytes {
 				// Fast path, as for keys.
 				if dst != nil {
 					p.scratch = append(p.scratch, b[p.i+1:j]...)
 				}
+				f.Plain = plain && j > p.i+1
 				p.i = j + 1
 				f.Verbatim = dst != nil
 			} else if !p.scanString(dst) {
@@ -946,13 +948,22 @@ var strSpecial = func() (t [256]bool) {
 	return t
 }()
 
+// stringEnd is stringRun's end, for a caller that does not ask whether the run is plain.
+func stringEnd(b []byte, i int) int {
+	end, _ := stringRun(b, i)
+	return end
+}
+
 // stringRun returns the index of the first byte at or after i in b that ends the fast path of
 // a string: '"', '\\', a control character or a byte of a multi-byte character; len(b) if none.
-func stringRun(b []byte, i int) int {
+// plain tells whether the bytes before it are plain text (see Field.Plain): none is a space or
+// DEL, the only others the run lets through.
+func stringRun(b []byte, i int) (end int, plain bool) {
 	const (
 		ones  = 0x0101010101010101
 		highs = 0x8080808080808080
 	)
+	var odd uint64 // a high bit for a space or DEL, and at times for a byte after one
 	for ; i+8 <= len(b); i += 8 {
 		x := binary.LittleEndian.Uint64(b[i:])
 		q := x ^ ('"' * ones)
@@ -961,13 +972,18 @@ func stringRun(b []byte, i int) int {
 		// 0x80 or more. Borrows can flag bytes after a flagged one, never before.
 		m := ((q - ones) &^ q) | ((s - ones) &^ s) | ((x - 0x20*ones) &^ x) | x
 		if m &= highs; m != 0 {
-			return i + bits.TrailingZeros64(m)>>3
+			k := bits.TrailingZeros64(m) >> 3
+			// Only the bytes before the flagged one: a flag never comes down from a byte above.
+			return i + k, (odd | ((x-0x21*ones)|(x+ones))&highs&(1<<(8*k)-1)) == 0
+		}
+		odd |= ((x - 0x21*ones) | (x + ones)) & highs
+	}
+	for ; i < len(b) && !strSpecial[b[i]]; i++ {
+		if b[i] == ' ' || b[i] == 0x7F {
+			odd = highs
 		}
 	}
-	for i < len(b) && !strSpecial[b[i]] {
-		i++
-	}
-	return i
+	return i, odd == 0
 }
 
 // scanString scans the string whose opening quote is at the scan point and appends its decoded
@@ -985,7 +1001,7 @@ func (p *parser) scanString(dst *[]byte) bool {
 	}
 	for {
 		b := p.buf[:p.n]
-		i := stringRun(b, p.i)
+		i := stringEnd(b, p.i)
 		if dst != nil {
 			d = append(d, b[p.i:i]...)
 			if len(d)-d0 > maxStringBytes {

@@ -17,6 +17,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/idlint/idlint/internal/ascii"
 )
 
 // ---- what the tests compare ----
@@ -1371,6 +1373,38 @@ func TestUncheckedWording(t *testing.T) {
 		}
 		if got != tc.want {
 			t.Errorf("%q: message ends %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestStringRun: stringRun stops where a byte-by-byte loop over strSpecial stops, and tells
+// plain text as ascii.Plain does, over random runs of bytes at every start, the bytes around
+// the edges of plain text and of the fast path among them.
+func TestStringRun(t *testing.T) {
+	naive := func(b []byte, i int) (int, bool) {
+		start := i
+		for i < len(b) && !strSpecial[b[i]] {
+			i++
+		}
+		return i, i == start || ascii.Plain(string(b[start:i]))
+	}
+	alphabet := []byte("ab\"\\\x00\x1f\x20\x21\x7e\x7f\x80\xff{}:,")
+	seed := uint64(1)
+	for n := range 20000 {
+		b := make([]byte, n%40)
+		for i := range b {
+			seed = seed*6364136223846793005 + 1442695040888963407
+			if seed>>60 < 12 {
+				b[i] = 'x'
+			} else {
+				b[i] = alphabet[int(seed>>33)%len(alphabet)]
+			}
+		}
+		for i := 0; i <= len(b); i++ {
+			got, gotPlain := stringRun(b, i)
+			if want, wantPlain := naive(b, i); got != want || gotPlain != wantPlain {
+				t.Fatalf("stringRun(%q, %d) = %d, %v; want %d, %v", b, i, got, gotPlain, want, wantPlain)
+			}
 		}
 	}
 }

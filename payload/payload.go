@@ -154,6 +154,10 @@ type Field struct {
 	// read it again. Readers set it for the fields the API takes, not for Extra.
 	Verbatim bool
 	Offset   int64
+	// Plain tells that Value is plain text — printable ASCII other than the space, and not
+	// empty — as the reader found while it scanned the value. False says nothing: the value
+	// is not plain, or the reader did not look. It spares a rule the scan, as most values are.
+	Plain bool
 }
 
 // A Record is one identity mapping as read from the input. The CSV reader and CopyTo set its

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/idlint/idlint/internal/ascii"
 )
 
 // TestCopyTo: CopyTo copies every member of a Record, so a member added to Record must be
@@ -50,6 +52,12 @@ func TestCopyTo(t *testing.T) {
 // field a search by name finds: the readers' index (Record.fieldAt) agrees with Fields.
 func checkFieldIndex(t testing.TB, r *Record) {
 	t.Helper()
+	// And Plain, which a reader sets only for a plain value.
+	for f := range r.Cells() {
+		if f.Plain && (f.Value == "" || !ascii.Plain(f.Value)) {
+			t.Fatalf("field %q, %q: Plain, but it is not plain text", f.Name, f.Value)
+		}
+	}
 	for _, name := range append(canonicalNames[:], "", "Email", "emails", "name") {
 		var want *Field
 		for i := range r.Fields {
