@@ -179,7 +179,7 @@ func (p *Pass) notePlain(off bool) {
 	for i := range p.rec.Fields {
 		if f := &p.rec.Fields[i]; f.Kind == payload.KindString && f.Value != "" {
 			switch {
-			case !ascii.Plain(f.Value):
+			case !f.Plain && !ascii.Plain(f.Value): // the reader may have told already
 				all = false
 			case i < 64:
 				p.plain |= 1 << i
@@ -187,7 +187,7 @@ func (p *Pass) notePlain(off bool) {
 		}
 	}
 	for i := range p.rec.Extra {
-		if f := &p.rec.Extra[i]; f.Kind == payload.KindString && f.Value != "" && !ascii.Plain(f.Value) {
+		if f := &p.rec.Extra[i]; f.Kind == payload.KindString && f.Value != "" && !f.Plain && !ascii.Plain(f.Value) {
 			all = false
 			break
 		}
@@ -213,7 +213,7 @@ func (p *Pass) Plain(f *payload.Field) bool {
 			return p.plain&(1<<(at/size)) != 0
 		}
 	}
-	return f.Value != "" && ascii.Plain(f.Value)
+	return f.Plain || f.Value != "" && ascii.Plain(f.Value)
 }
 
 // personal lists the values of a record that identify a person — its emails and identities, as
