@@ -40,12 +40,15 @@ func (m mapping) system() string {
 // record.
 func mappingOf(rec *payload.Record, m *mapping) bool {
 	email, ef, ok := rec.String(payload.FieldEmail)
-	if email = strings.TrimSpace(email); !ok || email == "" {
+	if !ok {
+		return false
+	}
+	if email = trimmed(ef); email == "" {
 		return false
 	}
 	idName, integration, legacy := payload.FieldIdentity, "", false
 	if f, ok := rec.Field(payload.FieldApplicationType); ok && f.Kind == payload.KindString {
-		idName, integration, legacy = payload.FieldCloudID, ascii.Upper(strings.TrimSpace(f.Value)), true
+		idName, integration, legacy = payload.FieldCloudID, ascii.Upper(trimmed(f)), true
 	} else if f, ok := rec.Field(payload.FieldIntegrationID); ok && f.Kind == payload.KindNumber {
 		integration = f.Value
 	}
@@ -53,12 +56,24 @@ func mappingOf(rec *payload.Record, m *mapping) bool {
 		return false
 	}
 	identity, idf, ok := rec.String(idName)
-	if identity = strings.TrimSpace(identity); !ok || identity == "" {
+	if !ok {
+		return false
+	}
+	if identity = trimmed(idf); identity == "" {
 		return false
 	}
 	m.set(email, integration, legacy, identity)
 	m.emailAt, m.identityAt = offsetOf(ef, email), offsetOf(idf, identity)
 	return true
+}
+
+// trimmed returns a string field's value without the white space around it: the value itself
+// when the reader found it plain, with no white space to trim.
+func trimmed(f *payload.Field) string {
+	if f.Plain {
+		return f.Value
+	}
+	return strings.TrimSpace(f.Value)
 }
 
 // offsetOf returns where trimmed, the field's value trimmed, is written as it is in the input,
