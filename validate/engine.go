@@ -233,6 +233,15 @@ func (e *Engine) diag(d payload.Diag) {
 func (e *Engine) checkRecord(w *worker, rec *payload.Record) {
 	p := &w.st.pass
 	p.rec = rec
+	if e.noPlain {
+		// The readers' word too: nothing downstream (mappingOf, the sieve's copies) may take it.
+		for i := range rec.Fields {
+			rec.Fields[i].Plain = false
+		}
+		for i := range rec.Extra {
+			rec.Extra[i].Plain = false
+		}
+	}
 	p.notePlain(e.noPlain)
 	if e.checkSchema {
 		vs := e.schema.Check(rec)

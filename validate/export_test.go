@@ -10,8 +10,9 @@ func ReplayEverything(e *Engine) { e.sieve.everySuspect = true }
 // again (standard input), rather than read its inputs again.
 func KeepCopies(e *Engine) { e.sieve.copyTexts = true }
 
-// NoPlainShortcut makes Pass.Plain say that no field is plain, so that the rules look at every
-// text the long way: the findings must be the same.
+// NoPlainShortcut makes Pass.Plain say that no field is plain, and drops what the readers told
+// of plain values (payload.Field.Plain), so that the rules look at every text the long way and
+// every rule runs on every record: the findings must be the same.
 func NoPlainShortcut(e *Engine) { e.noPlain = true }
 
 // PanicAt makes e panic with value as it checks or merges ("check", "merge") its nth batch of
