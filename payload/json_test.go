@@ -1388,23 +1388,10 @@ func TestStringRun(t *testing.T) {
 		}
 		return i, i == start || ascii.Plain(string(b[start:i]))
 	}
-	alphabet := []byte("ab\"\\\x00\x1f\x20\x21\x7e\x7f\x80\xff{}:,")
-	seed := uint64(1)
-	for n := range 20000 {
-		b := make([]byte, n%40)
-		for i := range b {
-			seed = seed*6364136223846793005 + 1442695040888963407
-			if seed>>60 < 12 {
-				b[i] = 'x'
-			} else {
-				b[i] = alphabet[int(seed>>33)%len(alphabet)]
-			}
+	randomRuns("ab\"\\\x00\x1f\x20\x21\x7e\x7f\x80\xff{}:,", func(b []byte, i int) {
+		got, gotPlain := stringRun(b, i)
+		if want, wantPlain := naive(b, i); got != want || gotPlain != wantPlain {
+			t.Fatalf("stringRun(%q, %d) = %d, %v; want %d, %v", b, i, got, gotPlain, want, wantPlain)
 		}
-		for i := 0; i <= len(b); i++ {
-			got, gotPlain := stringRun(b, i)
-			if want, wantPlain := naive(b, i); got != want || gotPlain != wantPlain {
-				t.Fatalf("stringRun(%q, %d) = %d, %v; want %d, %v", b, i, got, gotPlain, want, wantPlain)
-			}
-		}
-	}
+	})
 }
