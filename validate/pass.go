@@ -168,8 +168,10 @@ func (p *Pass) done() {
 	p.snippets.reset()
 }
 
-// notePlain tests each field of the record being checked once for Plain, for all the rules.
-// When off, Plain says no to every field.
+// notePlain tests each field of the record being checked once for Plain, for all the rules,
+// taking the reader's word where it gave one (payload.Field.Plain), and notes whether every
+// string value of the record is plain or empty (allPlain). When off, Plain says no to every
+// field and allPlain is false.
 func (p *Pass) notePlain(off bool) {
 	p.plain, p.plainOf, p.plainOff, p.allPlain = 0, p.rec, off, false
 	if off {
