@@ -677,20 +677,14 @@ func (s *sieve) replay(st *stage) []Finding {
 	p := &st.pass
 	p.st = st
 	var shadow payload.Record
-	next := 0 // the next suspect
-	file := 0 // the current input, an index in s.files
 	for hit := range s.relevantEntries(relevant, runtime.GOMAXPROCS(0)-1) {
-		seq, keys := hit.seq, hit.keys
-		e := s.log.at(seq)
-		for file+1 < len(s.files) && s.files[file+1].seq <= seq {
-			file++
-		}
-		at := Ref{File: s.files[file].file, Line: e.line}
+		keys := hit.keys
+		e := s.log.at(hit.seq)
+		at := Ref{File: hit.file, Line: e.line}
 		// Run the rules whose key in this record is to be replayed; for the others, the record
 		// is the first and only one with its key. Every suspect is a hit: its keys are relevant.
-		if next < s.suspects.n && s.suspects.at(next).seq == seq {
-			sp := s.suspects.at(next)
-			next++
+		if hit.suspect >= 0 {
+			sp := s.suspects.at(hit.suspect)
 			p.rec, p.m = &sp.rec, sp.m
 		} else {
 			var read *textsRead
@@ -766,16 +760,18 @@ func (s *sieve) relevantKeys() *bloom {
 type hit struct {
 	seq       int
 	keys      uint8
-	readAhead bool // read holds the texts
+	file      uint32 // the entry's input, as Ref.File has it
+	suspect   int    // the entry's suspect, an index in sieve.suspects; -1 for a shadow
+	readAhead bool   // read holds the texts
 	read      textsRead
 }
 
-// relevantEntries yields the log entries that have a key relevant holds, in log order. The
-// scan reads the whole log, but only the hits, a few in a hundred, are replayed. It runs after
-// every record has been read, when the cores have little else to do: the log is cut into parts
-// of replayScanPart entries, which goroutines (as many as scanners says) scan ahead of the
-// replay (see scanAhead), so that the replay starts after the first part instead of after the
-// whole log.
+// relevantEntries yields the log entries that have a key relevant holds, in log order, each
+// with its input and its suspect, if it is one. The scan reads the whole log, but only the
+// hits, a few in a hundred, are replayed. It runs after every record has been read, when the
+// cores have little else to do: the log is cut into parts of replayScanPart entries, which
+// goroutines (as many as scanners says) scan ahead of the replay (see scanAhead), so that the
+// replay starts after the first part instead of after the whole log.
 func (s *sieve) relevantEntries(relevant *bloom, scanners int) iter.Seq[hit] {
 	parts := max(1, (s.log.n+replayScanPart-1)/replayScanPart)
 	scan := func(p int) (found []hit) {
@@ -795,23 +791,27 @@ func (s *sieve) relevantEntries(relevant *bloom, scanners int) iter.Seq[hit] {
 			if keys == 0 {
 				continue
 			}
-			found = append(found, hit{seq: seq, keys: keys})
-			for next < s.suspects.n && s.suspects.at(next).seq < seq {
-				next++
-			}
-			if next < s.suspects.n && s.suspects.at(next).seq == seq || !e.inInput() || s.noReadAhead {
-				continue // a suspect, or a shadow with its texts in the log
-			}
 			for file+1 < len(s.files) && s.files[file+1].seq <= seq {
 				file++
 			}
-			if in := s.files[file].file; rr == nil || rr.file != in {
+			for next < s.suspects.n && s.suspects.at(next).seq < seq {
+				next++
+			}
+			found = append(found, hit{seq: seq, keys: keys, file: s.files[file].file, suspect: -1})
+			h := &found[len(found)-1]
+			if next < s.suspects.n && s.suspects.at(next).seq == seq {
+				h.suspect = next
+				continue
+			}
+			if !e.inInput() || s.noReadAhead {
+				continue // a shadow with its texts in the log, or one the replay reads itself
+			}
+			if rr == nil || rr.file != h.file {
 				if rr != nil {
 					rr.close()
 				}
-				rr = openRereader(s.source(in), in)
+				rr = openRereader(s.source(h.file), h.file)
 			}
-			h := &found[len(found)-1]
 			h.read, h.readAhead = readTexts(rr, unpackTextRef(e.texts)), true
 		}
 		return found

@@ -98,8 +98,8 @@ func TestInternIntegration(t *testing.T) {
 }
 
 // TestRelevantEntries: the log scan of the replay finds the same entries, in the same order,
-// however many parts it is split in, including more parts than entries, and it reads the
-// shadows' texts again, from each of the run's inputs.
+// with their inputs and suspects, however many parts it is split in, including more parts
+// than entries, and it reads the shadows' texts again, from each of the run's inputs.
 func TestRelevantEntries(t *testing.T) {
 	e, err := New(Options{})
 	if err != nil {
@@ -132,8 +132,9 @@ func TestRelevantEntries(t *testing.T) {
 		if keys == 0 {
 			continue
 		}
-		h := hit{seq: seq, keys: keys}
+		h := hit{seq: seq, keys: keys, file: s.files[file].file, suspect: -1}
 		if next < s.suspects.n && s.suspects.at(next).seq == seq {
+			h.suspect = next
 			next++
 		} else {
 			// A shadow: its texts are read ahead, as they were written.
