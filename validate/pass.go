@@ -181,7 +181,7 @@ func (p *Pass) notePlain(off bool) {
 	for i := range p.rec.Fields {
 		if f := &p.rec.Fields[i]; f.Kind == payload.KindString && f.Value != "" {
 			switch {
-			case !f.Plain && !ascii.Plain(f.Value): // the reader may have told already
+			case !plainValue(f):
 				all = false
 			case i < 64:
 				p.plain |= 1 << i
@@ -189,7 +189,7 @@ func (p *Pass) notePlain(off bool) {
 		}
 	}
 	for i := range p.rec.Extra {
-		if f := &p.rec.Extra[i]; f.Kind == payload.KindString && f.Value != "" && !f.Plain && !ascii.Plain(f.Value) {
+		if f := &p.rec.Extra[i]; f.Kind == payload.KindString && f.Value != "" && !plainValue(f) {
 			all = false
 			break
 		}
@@ -215,8 +215,11 @@ func (p *Pass) Plain(f *payload.Field) bool {
 			return p.plain&(1<<(at/size)) != 0
 		}
 	}
-	return f.Plain || f.Value != "" && ascii.Plain(f.Value)
+	return plainValue(f)
 }
+
+// plainValue reports whether a string field is plain, taking the reader's word if it gave it.
+func plainValue(f *payload.Field) bool { return f.Plain || f.Value != "" && ascii.Plain(f.Value) }
 
 // personal lists the values of a record that identify a person — its emails and identities, as
 // written and trimmed — and the values a rule mentioned, for Finding.Personal. It copies them:
