@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/idlint/idlint/internal/ascii"
 	"github.com/idlint/idlint/internal/suggest"
 )
 
@@ -576,31 +577,27 @@ var csvSpecial = [256]bool{',': true, '\n': true, '\r': true, '"': true}
 var csvNewline = []byte{'\n'}
 
 // csvPlainRun returns the index of the first byte of b at or after i that csvSpecial marks, or
-// len(b), and whether the bytes before it are all plain text (see Field.Plain): the readers'
-// caller would scan them again for that. It looks at 8 bytes at a time.
+// len(b), and whether the bytes before it are all plain text (see Field.Plain), which the
+// engine would otherwise scan again. It looks at 8 bytes at a time.
 func csvPlainRun(b []byte, i int) (end int, plain bool) {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	zero := func(v uint64) uint64 { return (v - ones) &^ v & highs } // the lowest bit set is exact
-	// odd has a high bit for a byte that is not plain (as in ascii.Plain: below 0x21, 0x7F, or
-	// not ASCII), and at times for a byte after one: only a byte flagged already can make a
-	// borrow or a carry flag the next.
-	odd := func(v uint64) uint64 { return ((v - ones*0x21) | (v + ones) | v) & highs }
-	var not uint64
+	var not uint64                                                   // ascii.NotPlain of the words so far
 	for ; i+8 <= len(b); i += 8 {
 		w := binary.LittleEndian.Uint64(b[i:])
 		// Every byte csvSpecial marks is below 0x2D (','), and most words of text have no such
 		// byte: one test (true for any ASCII byte below 0x2D, and at times for the byte after
 		// one) spares them the four below.
 		if (w-ones*0x2D)&^w&highs == 0 {
-			not |= odd(w)
+			not |= ascii.NotPlain(w)
 			continue
 		}
 		if m := zero(w^(ones*',')) | zero(w^(ones*'\n')) | zero(w^(ones*'\r')) | zero(w^(ones*'"')); m != 0 {
 			k := bits.TrailingZeros64(m) >> 3
-			// The bytes before the special one: a flag never comes down from a byte above.
-			return i + k, (not | odd(w)&(1<<(8*k)-1)) == 0
+			// The bytes before the special one (see ascii.NotPlain).
+			return i + k, (not | ascii.NotPlain(w)&(1<<(8*k)-1)) == 0
 		}
-		not |= odd(w)
+		not |= ascii.NotPlain(w)
 	}
 	for ; i < len(b) && !csvSpecial[b[i]]; i++ {
 		if c := b[i]; c < 0x21 || c >= 0x7F {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/idlint/idlint/internal/ascii"
 )
 
 // Limits of the JSON readers.
@@ -956,14 +958,13 @@ func stringEnd(b []byte, i int) int {
 
 // stringRun returns the index of the first byte at or after i in b that ends the fast path of
 // a string: '"', '\\', a control character or a byte of a multi-byte character; len(b) if none.
-// plain tells whether the bytes before it are plain text (see Field.Plain): none is a space or
-// DEL, the only others the run lets through.
+// plain tells whether the bytes before it are plain text (see Field.Plain).
 func stringRun(b []byte, i int) (end int, plain bool) {
 	const (
 		ones  = 0x0101010101010101
 		highs = 0x8080808080808080
 	)
-	var odd uint64 // a high bit for a space or DEL, and at times for a byte after one
+	var odd uint64 // ascii.NotPlain of the words so far
 	for ; i+8 <= len(b); i += 8 {
 		x := binary.LittleEndian.Uint64(b[i:])
 		q := x ^ ('"' * ones)
@@ -973,10 +974,10 @@ func stringRun(b []byte, i int) (end int, plain bool) {
 		m := ((q - ones) &^ q) | ((s - ones) &^ s) | ((x - 0x20*ones) &^ x) | x
 		if m &= highs; m != 0 {
 			k := bits.TrailingZeros64(m) >> 3
-			// Only the bytes before the flagged one: a flag never comes down from a byte above.
-			return i + k, (odd | ((x-0x21*ones)|(x+ones))&highs&(1<<(8*k)-1)) == 0
+			// Only the bytes before the flagged one (see ascii.NotPlain).
+			return i + k, (odd | ascii.NotPlain(x)&(1<<(8*k)-1)) == 0
 		}
-		odd |= ((x - 0x21*ones) | (x + ones)) & highs
+		odd |= ascii.NotPlain(x)
 	}
 	for ; i < len(b) && !strSpecial[b[i]]; i++ {
 		if b[i] == ' ' || b[i] == 0x7F {

@@ -42,13 +42,16 @@ func IsASCII(s string) bool {
 	return Word(s, len(s)-8)&Highs == 0 // the last eight bytes: see Plain
 }
 
+// NotPlain sets the high bit of each byte of x that is not plain text (see Plain), and at
+// times of a byte after one, and clears every other bit: a byte below 0x21 borrows its high bit
+// in, 0x7F carries it in, and a non-ASCII byte has it. Only a byte flagged already can make a
+// borrow or a carry flag the next one, so the lowest flag is exact, and the bytes below it may
+// be tested alone by a mask.
+func NotPlain(x uint64) uint64 { return ((x - 0x21*Ones) | (x + Ones) | x) & Highs }
+
 // Plain reports whether s has only printable ASCII other than the space (0x21 to 0x7E).
 func Plain(s string) bool {
-	notPlain := func(x uint64) bool {
-		// A byte below 0x21 borrows its high bit in, 0x7F carries it in, and a non-ASCII byte
-		// has it. Only a byte flagged already can make a borrow flag the next one.
-		return ((x-0x21*Ones)|(x+Ones)|x)&Highs != 0
-	}
+	notPlain := func(x uint64) bool { return NotPlain(x) != 0 }
 	if len(s) < 8 {
 		for i := range len(s) {
 			if s[i] <= ' ' || s[i] >= 0x7f {
