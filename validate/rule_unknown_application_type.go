@@ -40,11 +40,12 @@ func newApplicationTypeCheck() func(*Pass) {
 	}
 	nearest := map[string]near{}
 	return func(p *Pass) {
-		v, f, ok := p.Record().String(payload.FieldApplicationType)
+		_, f, ok := p.Record().String(payload.FieldApplicationType)
 		if !ok {
 			return
 		}
-		if v = strings.TrimSpace(v); v == "" || knownApplicationType(v) {
+		v := trimmed(f)
+		if v == "" || knownApplicationType(v) {
 			return
 		}
 		if up := strings.ToUpper(v); slices.Contains(ApplicationTypes, up) {
